@@ -1,0 +1,1 @@
+//! ferroq-bench: placeholder.

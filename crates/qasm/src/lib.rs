@@ -1,0 +1,1 @@
+//! ferroq-qasm: placeholder, filled in by its issue.

@@ -1,0 +1,1 @@
+//! ferroq-wgpu: placeholder, filled in by its issue.

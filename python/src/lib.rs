@@ -1,0 +1,1 @@
+//! ferroq-python: placeholder.
