@@ -162,11 +162,26 @@ macro_rules! output_accessor {
 }
 
 impl Output {
-    output_accessor!(into_state_vector, StateVector, StateVector, "a state vector");
+    output_accessor!(
+        into_state_vector,
+        StateVector,
+        StateVector,
+        "a state vector"
+    );
     output_accessor!(into_probabilities, Probabilities, Vec<f64>, "probabilities");
     output_accessor!(into_samples, Samples, Vec<u64>, "samples");
-    output_accessor!(into_expectations, Expectations, Vec<f64>, "expectation values");
-    output_accessor!(into_classical_bits, ClassicalBits, Vec<bool>, "classical bits");
+    output_accessor!(
+        into_expectations,
+        Expectations,
+        Vec<f64>,
+        "expectation values"
+    );
+    output_accessor!(
+        into_classical_bits,
+        ClassicalBits,
+        Vec<bool>,
+        "classical bits"
+    );
 }
 
 /// Options for [`Backend::run_batch`].
@@ -208,6 +223,10 @@ pub trait Backend: Send + Sync {
     fn precision(&self) -> Precision;
     /// Largest qubit count it can hold (from memory or device limits).
     fn max_qubits(&self) -> u32;
+    /// The compile options (fusion sizes) this backend runs fastest with.
+    fn compile_options(&self) -> crate::program::CompileOptions {
+        crate::program::CompileOptions::default()
+    }
     /// Allocates `|0…0>` on `num_qubits` qubits; `seed` seeds mid-circuit measurement.
     /// Fails with [`Error::OutOfMemory`] or [`Error::TooManyQubits`] before allocating.
     fn alloc(&self, num_qubits: u32, seed: u64) -> Result<Self::State>;
@@ -229,7 +248,8 @@ pub trait Backend: Send + Sync {
         for (i, b) in bindings.iter().enumerate() {
             options.check_interrupt()?;
             let bound = program.bind(b)?;
-            let mut state = self.alloc(program.num_qubits(), derive_seed(options.seed, i as u64))?;
+            let mut state =
+                self.alloc(program.num_qubits(), derive_seed(options.seed, i as u64))?;
             self.run(&mut state, &bound)?;
             out.push(self.read(&state, request)?);
         }
@@ -244,14 +264,19 @@ pub fn check_readout(request: &Readout, num_qubits: u32) -> Result<()> {
             let mut seen = std::collections::BTreeSet::new();
             for &q in qs {
                 if q >= num_qubits {
-                    return Err(Error::QubitOutOfRange { qubit: q, num_qubits });
+                    return Err(Error::QubitOutOfRange {
+                        qubit: q,
+                        num_qubits,
+                    });
                 }
                 if !seen.insert(q) {
                     return Err(Error::invalid(format!("marginal lists qubit {q} twice")));
                 }
             }
             if qs.len() > 40 {
-                return Err(Error::invalid("a marginal over more than 40 qubits is too large"));
+                return Err(Error::invalid(
+                    "a marginal over more than 40 qubits is too large",
+                ));
             }
             Ok(())
         }

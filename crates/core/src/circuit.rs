@@ -241,7 +241,7 @@ impl Circuit {
         if let Operation::Measure { clbit, .. } = probe.op {
             self.ensure_clbits(clbit.saturating_add(1));
         }
-        self.validate_instruction(&probe)?;
+        self.validate_instruction(probe)?;
         self.instructions.push(instruction);
         Ok(self)
     }
@@ -589,7 +589,9 @@ impl Circuit {
                 self.check_clbit(b)?;
             }
             if c.clbits.len() > 64 {
-                return Err(Error::invalid("a condition register may have at most 64 bits"));
+                return Err(Error::invalid(
+                    "a condition register may have at most 64 bits",
+                ));
             }
         }
         match &ins.op {
@@ -611,7 +613,10 @@ impl Circuit {
                 for &q in controls.iter().chain(targets) {
                     self.check_qubit(q)?;
                     if !seen.insert(q) {
-                        return Err(Error::DuplicateQubit { gate: name, qubit: q });
+                        return Err(Error::DuplicateQubit {
+                            gate: name,
+                            qubit: q,
+                        });
                     }
                 }
                 for p in gate.params() {

@@ -57,7 +57,9 @@ pub enum Error {
         value: f64,
     },
     /// A custom matrix is not unitary within tolerance.
-    #[error("matrix is not unitary: max |U†U - I| entry is {deviation:.3e} (tolerance {tolerance:.1e})")]
+    #[error(
+        "matrix is not unitary: max |U†U - I| entry is {deviation:.3e} (tolerance {tolerance:.1e})"
+    )]
     NonUnitary {
         /// Largest deviation of `U†U` from the identity.
         deviation: f64,

@@ -145,7 +145,12 @@ fn apply_gate(body: Body, bits: usize, gate: &Body, pos: &[usize]) -> Body {
             let gd = 1usize << pos.len();
             let mask: usize = pos.iter().map(|p| 1usize << p).sum();
             let offsets: Vec<usize> = (0..gd)
-                .map(|s| pos.iter().enumerate().map(|(j, p)| ((s >> j) & 1) << p).sum())
+                .map(|s| {
+                    pos.iter()
+                        .enumerate()
+                        .map(|(j, p)| ((s >> j) & 1) << p)
+                        .sum()
+                })
                 .collect();
             let mut buf = vec![Complex64::new(0.0, 0.0); gd];
             for base in (0..dim).filter(|r| r & mask == 0) {

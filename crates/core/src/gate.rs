@@ -253,9 +253,7 @@ impl Gate {
             Gate::RYY(p) => Gate::RYY(-p.clone()),
             Gate::RZZ(p) => Gate::RZZ(-p.clone()),
             Gate::U(t, p, l) => Gate::U(-t.clone(), -l.clone(), -p.clone()),
-            Gate::ISwap => Gate::Unitary(Arc::new(
-                Gate::ISwap.matrix_of(&[]).adjoint(),
-            )),
+            Gate::ISwap => Gate::Unitary(Arc::new(Gate::ISwap.matrix_of(&[]).adjoint())),
             Gate::Unitary(m) => Gate::Unitary(Arc::new(m.adjoint())),
             g => g.clone(),
         }

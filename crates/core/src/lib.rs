@@ -41,7 +41,7 @@ pub use error::{Error, Result};
 pub use gate::Gate;
 pub use matrix::Matrix;
 pub use num_complex::{Complex32, Complex64};
-pub use observable::{Observable, Pauli, PauliTerm};
+pub use observable::{Observable, Pauli, PauliTerm, XGroup, ZTerm};
 pub use param::{Param, ParamBinding};
 pub use program::{compile, CompileOptions, Op, Program};
 pub use rng::Rng;

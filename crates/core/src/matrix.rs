@@ -165,7 +165,11 @@ impl Matrix {
     pub fn embed(&self, from: &[u32], to: &[u32]) -> Matrix {
         let pos: Vec<usize> = from
             .iter()
-            .map(|q| to.iter().position(|t| t == q).expect("`to` must contain `from`"))
+            .map(|q| {
+                to.iter()
+                    .position(|t| t == q)
+                    .expect("`to` must contain `from`")
+            })
             .collect();
         let n = 1usize << to.len();
         let from_mask: usize = pos.iter().map(|p| 1usize << p).sum();

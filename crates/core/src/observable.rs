@@ -57,7 +57,9 @@ impl PauliTerm {
             )));
         }
         if !coeff.is_finite() {
-            return Err(Error::invalid(format!("Pauli term coefficient {coeff} is not finite")));
+            return Err(Error::invalid(format!(
+                "Pauli term coefficient {coeff} is not finite"
+            )));
         }
         if let Some(&(_, q)) = v.iter().find(|(_, q)| *q >= 64) {
             return Err(Error::invalid(format!(
@@ -91,6 +93,46 @@ impl PauliTerm {
     }
 }
 
+/// One term of an [`XGroup`]: `coeff * i^{y_phase} * (-1)^{|i & z_mask|}` applied to
+/// the pair product `conj(a[i ^ x]) a[i]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ZTerm {
+    /// Real weight.
+    pub coeff: f64,
+    /// Bits contributing a sign.
+    pub z_mask: u64,
+    /// Number of Y factors modulo 4.
+    pub y_phase: u32,
+}
+
+impl ZTerm {
+    /// This term's contribution for basis index `i` and pair product `p = conj(a[i^x]) a[i]`
+    /// given as `(re, im)`: the real part of `coeff * i^{y_phase} * (-1)^{|i&z|} * p`.
+    #[inline]
+    pub fn contribution(&self, i: u64, re: f64, im: f64) -> f64 {
+        let v = match self.y_phase {
+            0 => re,
+            1 => -im,
+            2 => -re,
+            _ => im,
+        };
+        if (i & self.z_mask).count_ones() & 1 == 1 {
+            -self.coeff * v
+        } else {
+            self.coeff * v
+        }
+    }
+}
+
+/// Terms of an observable sharing one X-mask.
+#[derive(Debug, Clone, PartialEq)]
+pub struct XGroup {
+    /// Bits flipped by every term of the group.
+    pub x_mask: u64,
+    /// The terms.
+    pub terms: Vec<ZTerm>,
+}
+
 /// A weighted sum of Pauli strings, such as `0.5*ZZI - XIX`.
 ///
 /// Text form: terms separated by `+`/`-`, each an optional real coefficient (with an
@@ -115,7 +157,11 @@ impl Observable {
         Self::default()
     }
     /// Adds a term, chainable.
-    pub fn with_term(mut self, coeff: f64, ops: impl IntoIterator<Item = (Pauli, u32)>) -> Result<Self> {
+    pub fn with_term(
+        mut self,
+        coeff: f64,
+        ops: impl IntoIterator<Item = (Pauli, u32)>,
+    ) -> Result<Self> {
         self.terms.push(PauliTerm::new(coeff, ops)?);
         Ok(self)
     }
@@ -129,7 +175,11 @@ impl Observable {
     }
     /// The smallest qubit count this observable fits.
     pub fn min_qubits(&self) -> u32 {
-        self.terms.iter().map(PauliTerm::min_qubits).max().unwrap_or(0)
+        self.terms
+            .iter()
+            .map(PauliTerm::min_qubits)
+            .max()
+            .unwrap_or(0)
     }
     /// Errors if the observable acts on qubits a state of `num_qubits` does not have.
     pub fn check_fits(&self, num_qubits: u32) -> Result<()> {
@@ -142,6 +192,34 @@ impl Observable {
         }
         Ok(())
     }
+    /// The terms grouped by X-mask, for evaluating `<ψ|O|ψ>` in one pass per group:
+    /// every term of a group pairs amplitude `i` with `i ^ x_mask`. Identity terms are
+    /// returned separately as a constant (to be multiplied by the state's norm).
+    pub fn x_groups(&self) -> (Vec<XGroup>, f64) {
+        let mut groups: Vec<XGroup> = Vec::new();
+        let mut constant = 0.0;
+        for t in &self.terms {
+            if t.ops.is_empty() {
+                constant += t.coeff;
+                continue;
+            }
+            let x = t.x_mask();
+            let z = ZTerm {
+                coeff: t.coeff,
+                z_mask: t.z_mask(),
+                y_phase: t.y_count() % 4,
+            };
+            match groups.iter_mut().find(|g| g.x_mask == x) {
+                Some(g) => g.terms.push(z),
+                None => groups.push(XGroup {
+                    x_mask: x,
+                    terms: vec![z],
+                }),
+            }
+        }
+        (groups, constant)
+    }
+
     /// Parses a dense Pauli string (qubit 0 rightmost), weight 1.
     pub fn pauli_string(s: &str) -> Result<Self> {
         s.parse()
@@ -190,8 +268,12 @@ impl std::str::FromStr for Observable {
                     || chars[i] == '.'
                     || ((chars[i] == 'e' || chars[i] == 'E')
                         && i > start
-                        && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit() || *c == '-' || *c == '+'))
-                    || ((chars[i] == '-' || chars[i] == '+') && i > start && matches!(chars[i - 1], 'e' | 'E')))
+                        && chars
+                            .get(i + 1)
+                            .is_some_and(|c| c.is_ascii_digit() || *c == '-' || *c == '+'))
+                    || ((chars[i] == '-' || chars[i] == '+')
+                        && i > start
+                        && matches!(chars[i - 1], 'e' | 'E')))
             {
                 i += 1;
             }
@@ -219,12 +301,19 @@ impl std::str::FromStr for Observable {
             let word = word.trim();
             let ops = parse_paulis(word).map_err(err)?;
             if ops.is_none() && star {
-                return Err(err(format!("term {} ends in `*` without Pauli factors", terms.len() + 1)));
+                return Err(err(format!(
+                    "term {} ends in `*` without Pauli factors",
+                    terms.len() + 1
+                )));
             }
             if ops.is_none() && !has_coeff {
-                return Err(err(format!("term {} has no coefficient and no Pauli factors", terms.len() + 1)));
+                return Err(err(format!(
+                    "term {} has no coefficient and no Pauli factors",
+                    terms.len() + 1
+                )));
             }
-            let term = PauliTerm::new(coeff, ops.unwrap_or_default()).map_err(|e| err(e.to_string()))?;
+            let term =
+                PauliTerm::new(coeff, ops.unwrap_or_default()).map_err(|e| err(e.to_string()))?;
             terms.push(term);
         }
         Ok(Observable { terms })
@@ -249,7 +338,10 @@ fn parse_paulis(word: &str) -> std::result::Result<Option<Vec<(Pauli, u32)>>, St
         ));
     }
     let mut ops = Vec::new();
-    for tok in word.split(|c: char| c.is_whitespace() || c == '*').filter(|t| !t.is_empty()) {
+    for tok in word
+        .split(|c: char| c.is_whitespace() || c == '*')
+        .filter(|t| !t.is_empty())
+    {
         let mut cs = tok.chars();
         let p = cs
             .next()

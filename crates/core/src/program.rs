@@ -72,7 +72,10 @@ impl Op {
 
     /// `true` for ops that draw random numbers or read classical bits.
     pub fn is_non_unitary(&self) -> bool {
-        matches!(self, Op::Measure { .. } | Op::Reset { .. } | Op::Conditional { .. })
+        matches!(
+            self,
+            Op::Measure { .. } | Op::Reset { .. } | Op::Conditional { .. }
+        )
     }
 }
 
@@ -207,7 +210,11 @@ impl Program {
     /// parameter the circuit does not have is [`Error::UnknownParameter`].
     pub fn bind(&self, binding: &ParamBinding) -> Result<Program> {
         for (name, _) in binding.iter() {
-            if self.parameters.binary_search_by(|p| p.as_str().cmp(name)).is_err() {
+            if self
+                .parameters
+                .binary_search_by(|p| p.as_str().cmp(name))
+                .is_err()
+            {
                 return Err(Error::UnknownParameter {
                     name: name.to_string(),
                     known: self.parameters.join(", "),

@@ -1,0 +1,74 @@
+//! Work splitting: serial below a size threshold, Rayon chunks on the backend's own
+//! pool above it.
+
+use rayon::prelude::*;
+use rayon::ThreadPool;
+
+/// Amplitude-index work items per parallel task: big enough to amortise scheduling.
+pub(crate) const CHUNK: usize = 1 << 14;
+
+/// Where a kernel runs: on the calling thread, or split over a Rayon pool.
+#[derive(Clone, Copy)]
+pub(crate) struct Exec<'a> {
+    pub(crate) pool: Option<&'a ThreadPool>,
+}
+
+impl Exec<'_> {
+    /// Runs `f(start, end)` over `[0, total)` split into chunks.
+    pub(crate) fn for_ranges(&self, total: usize, f: impl Fn(usize, usize) + Sync + Send) {
+        match self.pool {
+            Some(pool) if total > CHUNK => pool.install(|| {
+                (0..total.div_ceil(CHUNK)).into_par_iter().for_each(|c| {
+                    let start = c * CHUNK;
+                    f(start, (start + CHUNK).min(total));
+                })
+            }),
+            _ => f(0, total),
+        }
+    }
+
+    /// Maps `f(start, end)` over chunks of `[0, total)` and combines with `reduce`.
+    pub(crate) fn map_reduce<R: Send>(
+        &self,
+        total: usize,
+        f: impl Fn(usize, usize) -> R + Sync + Send,
+        identity: impl Fn() -> R + Sync + Send,
+        reduce: impl Fn(R, R) -> R + Sync + Send,
+    ) -> R {
+        match self.pool {
+            Some(pool) if total > CHUNK => pool.install(|| {
+                (0..total.div_ceil(CHUNK))
+                    .into_par_iter()
+                    .map(|c| {
+                        let start = c * CHUNK;
+                        f(start, (start + CHUNK).min(total))
+                    })
+                    .reduce(&identity, &reduce)
+            }),
+            _ => reduce(identity(), f(0, total)),
+        }
+    }
+}
+
+/// A raw pointer to the amplitudes, shared by tasks that touch disjoint indices.
+#[derive(Clone, Copy)]
+pub(crate) struct SharedMut<T>(*mut T);
+
+// SAFETY: every kernel that shares a `SharedMut` across tasks gives each task a disjoint
+// set of indices (distinct bases of the same index layout), so no element is accessed
+// by two tasks at once.
+unsafe impl<T: Send> Send for SharedMut<T> {}
+unsafe impl<T: Send> Sync for SharedMut<T> {}
+
+impl<T> SharedMut<T> {
+    pub(crate) fn new(slice: &mut [T]) -> Self {
+        SharedMut(slice.as_mut_ptr())
+    }
+    /// # Safety
+    /// `i` must be in bounds and not accessed concurrently by another task.
+    #[inline(always)]
+    pub(crate) unsafe fn at(&self, i: usize) -> *mut T {
+        // SAFETY: the caller guarantees `i` is in bounds.
+        unsafe { self.0.add(i) }
+    }
+}

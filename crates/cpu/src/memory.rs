@@ -1,0 +1,43 @@
+//! Memory accounting: how much a state may take, checked before allocating.
+
+use ferroq_core::{Error, Precision, Result};
+
+/// Bytes of memory available to a new allocation, if the platform says.
+pub fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Largest qubit count any CPU state can have (indices are `usize`, samples are `u64`).
+pub const HARD_MAX_QUBITS: u32 = 50;
+
+/// Checks that a state of `num_qubits` fits `limit` (or the memory available) and
+/// returns its size in bytes.
+pub fn check_fits(num_qubits: u32, precision: Precision, limit: Option<u64>) -> Result<usize> {
+    if num_qubits > HARD_MAX_QUBITS {
+        return Err(Error::TooManyQubits {
+            num_qubits,
+            max_qubits: HARD_MAX_QUBITS,
+        });
+    }
+    let needed = precision
+        .state_bytes(num_qubits)
+        .expect("bounded by HARD_MAX_QUBITS");
+    let (available, which) = match (limit, available_memory()) {
+        (Some(l), Some(a)) if l <= a => (l, "configured memory limit".to_string()),
+        (Some(l), None) => (l, "configured memory limit".to_string()),
+        (_, Some(a)) => (a, "memory available on this machine".to_string()),
+        (None, None) => (u64::MAX, String::new()),
+    };
+    if needed > available as u128 || needed > isize::MAX as u128 {
+        return Err(Error::OutOfMemory {
+            num_qubits,
+            needed_bytes: needed,
+            available_bytes: available as u128,
+            limit: which,
+        });
+    }
+    Ok(needed as usize)
+}

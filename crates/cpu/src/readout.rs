@@ -1,0 +1,159 @@
+//! Reductions for the readouts: probabilities, marginals, samples, Pauli expectations.
+
+use crate::exec::{Exec, CHUNK};
+use crate::scalar::Real;
+use ferroq_core::{Observable, Rng};
+use num_complex::Complex;
+use rayon::prelude::*;
+
+/// `|a_i|^2` for every amplitude.
+pub(crate) fn probabilities<T: Real>(exec: Exec<'_>, amps: &[Complex<T>]) -> Vec<f64> {
+    match exec.pool {
+        Some(pool) if amps.len() > CHUNK => pool.install(|| {
+            amps.par_iter()
+                .with_min_len(CHUNK)
+                .map(|a| a.norm_sqr().to_f64())
+                .collect()
+        }),
+        _ => amps.iter().map(|a| a.norm_sqr().to_f64()).collect(),
+    }
+}
+
+/// Marginal distribution over `qubits` (`qubits[0]` is the output's lowest bit).
+pub(crate) fn marginal<T: Real>(exec: Exec<'_>, amps: &[Complex<T>], qubits: &[u32]) -> Vec<f64> {
+    let bins = 1usize << qubits.len();
+    let index = |i: usize| -> usize {
+        qubits
+            .iter()
+            .enumerate()
+            .fold(0, |acc, (j, &q)| acc | (((i >> q) & 1) << j))
+    };
+    // Per-task histograms only pay off when they are small next to the chunk.
+    let exec = if bins <= CHUNK / 4 {
+        exec
+    } else {
+        Exec { pool: None }
+    };
+    exec.map_reduce(
+        amps.len(),
+        |start, end| {
+            let mut h = vec![0.0f64; bins];
+            for (i, a) in amps[start..end].iter().enumerate() {
+                h[index(start + i)] += a.norm_sqr().to_f64();
+            }
+            h
+        },
+        || vec![0.0f64; bins],
+        |mut a, b| {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+            a
+        },
+    )
+}
+
+/// `shots` basis indices drawn from `|a_i|^2` by inverse CDF over sorted uniforms:
+/// chunk sums in parallel, then each chunk resolves the uniforms that fall in it.
+pub(crate) fn sample<T: Real>(
+    exec: Exec<'_>,
+    amps: &[Complex<T>],
+    shots: usize,
+    seed: u64,
+) -> Vec<u64> {
+    let mut rng = Rng::new(seed);
+    let chunk_sums: Vec<f64> = {
+        let f = |c: &[Complex<T>]| c.iter().map(|a| a.norm_sqr().to_f64()).sum::<f64>();
+        match exec.pool {
+            Some(pool) if amps.len() > CHUNK => {
+                pool.install(|| amps.par_chunks(CHUNK).map(f).collect())
+            }
+            _ => amps.chunks(CHUNK).map(f).collect(),
+        }
+    };
+    let total: f64 = chunk_sums.iter().sum();
+    let mut u = rng.sorted_uniforms(shots);
+    for x in &mut u {
+        *x *= total;
+    }
+    let mut out = Vec::with_capacity(shots);
+    let mut k = 0;
+    let mut before = 0.0;
+    for (c, &s) in chunk_sums.iter().enumerate() {
+        let last_chunk = c + 1 == chunk_sums.len();
+        let after = before + s;
+        if k < u.len() && (u[k] < after || last_chunk) {
+            let mut acc = before;
+            let start = c * CHUNK;
+            let chunk = &amps[start..(start + CHUNK).min(amps.len())];
+            let mut last_nonzero = 0;
+            for (i, a) in chunk.iter().enumerate() {
+                let p = a.norm_sqr().to_f64();
+                if p > 0.0 {
+                    last_nonzero = i;
+                }
+                acc += p;
+                while k < u.len() && u[k] < acc {
+                    out.push((start + i) as u64);
+                    k += 1;
+                }
+            }
+            if last_chunk {
+                // Rounding left a sliver above the accumulated total.
+                while k < u.len() {
+                    out.push((start + last_nonzero) as u64);
+                    k += 1;
+                }
+            }
+        }
+        before = after;
+    }
+    // Sorted uniforms give sorted indices; shuffle so shot order carries no pattern.
+    for i in (1..out.len()).rev() {
+        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+        out.swap(i, j);
+    }
+    out
+}
+
+/// Expectation values, one pass over the state per distinct X-mask of an observable's
+/// terms: `<P> = Σ_i conj(a[i^x]) a[i] i^{ny} (-1)^{|i & z|}`.
+pub(crate) fn expectation<T: Real>(exec: Exec<'_>, amps: &[Complex<T>], obs: &Observable) -> f64 {
+    let (groups, constant) = obs.x_groups();
+    let norm: f64 = if constant != 0.0 {
+        exec.map_reduce(
+            amps.len(),
+            |s, e| {
+                amps[s..e]
+                    .iter()
+                    .map(|a| a.norm_sqr().to_f64())
+                    .sum::<f64>()
+            },
+            || 0.0,
+            |a, b| a + b,
+        )
+    } else {
+        0.0
+    };
+    let mut total = constant * norm;
+    for g in &groups {
+        let x = g.x_mask as usize;
+        total += exec.map_reduce(
+            amps.len(),
+            |start, end| {
+                let mut acc = 0.0f64;
+                for i in start..end {
+                    let p = amps[i ^ x].conj() * amps[i];
+                    let (re, im) = (p.re.to_f64(), p.im.to_f64());
+                    for t in &g.terms {
+                        acc += t.contribution(i as u64, re, im);
+                    }
+                }
+                acc
+            },
+            || 0.0,
+            |a, b| a + b,
+        );
+    }
+    total
+}
