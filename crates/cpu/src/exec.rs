@@ -27,6 +27,16 @@ impl Exec<'_> {
         }
     }
 
+    /// Calls `f(i)` for `i` in `[0, count)`, parallel in runs of at least `grain` items.
+    pub(crate) fn for_each_index(&self, count: usize, grain: usize, f: impl Fn(usize) + Sync + Send) {
+        match self.pool {
+            Some(pool) if count > grain => pool.install(|| {
+                (0..count).into_par_iter().with_min_len(grain.max(1)).for_each(f)
+            }),
+            _ => (0..count).for_each(f),
+        }
+    }
+
     /// Maps `f(start, end)` over chunks of `[0, total)` and combines with `reduce`.
     pub(crate) fn map_reduce<R: Send>(
         &self,

@@ -1,202 +1,230 @@
 //! State-update kernels by shape: dense 1-, 2- and k-qubit matrices (optionally
-//! controlled), diagonals, and the collapse used by measurement and reset.
+//! controlled), diagonals, and the probability and collapse steps of measurement.
+//!
+//! A kernel op is first *prepared* for a state size (index plan, matrix in the state's
+//! precision) and can then be applied to any state — or chunk of a state — of that size
+//! without further set-up; cache blocking relies on this.
 
-use crate::exec::{Exec, SharedMut};
-use crate::layout::Layout;
-use crate::scalar::Real;
-use num_complex::Complex;
+use crate::exec::{Exec, SharedMut, CHUNK};
+use crate::layout::{BitGather, Plan};
+use crate::pairs::{for_pairs, sum_pairs};
+use crate::scalar::{cast, Real};
+use ferroq_core::{Error, Result};
+use num_complex::{Complex, Complex64};
 
 /// Largest dense block the generic kernel handles (2^6 = 64 amplitudes per group).
 pub(crate) const MAX_DENSE_QUBITS: usize = 6;
 
-/// Applies a dense `2^k x 2^k` matrix (row-major, little-endian over `targets`),
-/// controlled by `controls`.
-pub(crate) fn apply_dense<T: Real>(
-    exec: Exec<'_>,
-    amps: &mut [Complex<T>],
-    num_qubits: u32,
-    targets: &[u32],
-    controls: &[u32],
-    m: &[Complex<T>],
-) {
-    let layout = Layout::new(num_qubits, targets, controls);
-    let ptr = SharedMut::new(amps);
-    match targets.len() {
-        1 => {
-            let (m00, m01, m10, m11) = (m[0], m[1], m[2], m[3]);
-            let off = layout.offsets[1];
-            exec.for_ranges(layout.bases, |start, end| {
-                layout.runs(start, end, |first, len| {
-                    // SAFETY: runs of distinct bases are disjoint, and each base's pair
-                    // (i, i + off) belongs to that base alone.
-                    let (lo, hi) = unsafe {
-                        (
-                            std::slice::from_raw_parts_mut(ptr.at(first), len),
-                            std::slice::from_raw_parts_mut(ptr.at(first + off), len),
-                        )
-                    };
+/// Largest qubit set a diagonal is expanded over (its table has `2^k` entries).
+const MAX_DIAGONAL_TABLE_QUBITS: usize = 16;
+
+/// A unitary op ready to apply to states of a fixed qubit count.
+pub(crate) enum Prepared<T: Real> {
+    /// Uncontrolled 1-qubit matrix: contiguous half-block pairs.
+    Pair { target: u32, m: [Complex<T>; 4] },
+    /// Dense k-qubit matrix, possibly controlled, through an index plan.
+    Dense { plan: Plan, m: Vec<Complex<T>>, k: usize },
+    /// Uncontrolled 1-qubit diagonal.
+    DiagPair { target: u32, d: [Complex<T>; 2] },
+    /// Diagonal (controls folded in) through a byte-wise index gather.
+    DiagTable { gather: BitGather, table: Vec<Complex<T>> },
+    /// Diagonal with too many controls for a table: only the controlled part is visited.
+    DiagSparse { plan: Plan, d: Vec<Complex<T>> },
+}
+
+impl<T: Real> Prepared<T> {
+    /// Prepares a dense op for states of `num_qubits` qubits.
+    pub(crate) fn dense(num_qubits: u32, targets: &[u32], controls: &[u32], m: &[Complex64]) -> Result<Self> {
+        let k = targets.len();
+        if k > MAX_DENSE_QUBITS {
+            return Err(Error::invalid(format!(
+                "dense ops on more than {MAX_DENSE_QUBITS} qubits are not supported (got {k})"
+            )));
+        }
+        let m: Vec<Complex<T>> = m.iter().map(|z| cast(*z)).collect();
+        if k == 1 && controls.is_empty() {
+            return Ok(Prepared::Pair {
+                target: targets[0],
+                m: [m[0], m[1], m[2], m[3]],
+            });
+        }
+        Ok(Prepared::Dense {
+            plan: Plan::new(num_qubits, targets, controls),
+            m,
+            k,
+        })
+    }
+
+    /// Prepares a diagonal op for states of `num_qubits` qubits.
+    pub(crate) fn diagonal(num_qubits: u32, targets: &[u32], controls: &[u32], diag: &[Complex64]) -> Self {
+        let d: Vec<Complex<T>> = diag.iter().map(|z| cast(*z)).collect();
+        let one = Complex::new(T::one(), T::zero());
+        if targets.len() == 1 && controls.is_empty() {
+            return Prepared::DiagPair {
+                target: targets[0],
+                d: [d[0], d[1]],
+            };
+        }
+        if targets.len() + controls.len() > MAX_DIAGONAL_TABLE_QUBITS {
+            return Prepared::DiagSparse {
+                plan: Plan::new(num_qubits, targets, controls),
+                d,
+            };
+        }
+        let qs: Vec<u32> = targets.iter().chain(controls).copied().collect();
+        let t = targets.len();
+        let ctrl_all = ((1usize << qs.len()) - 1) & !((1usize << t) - 1);
+        let table = (0..1usize << qs.len())
+            .map(|i| if i & ctrl_all == ctrl_all { d[i & ((1 << t) - 1)] } else { one })
+            .collect();
+        Prepared::DiagTable {
+            gather: BitGather::new(num_qubits, &qs),
+            table,
+        }
+    }
+
+    /// Applies the op to `amps` (which must have the prepared size).
+    pub(crate) fn apply(&self, exec: Exec<'_>, amps: &mut [Complex<T>]) {
+        match self {
+            Prepared::Pair { target, m } => {
+                let [m00, m01, m10, m11] = *m;
+                for_pairs(exec, amps, *target, |lo, hi| {
                     for (a, b) in lo.iter_mut().zip(hi.iter_mut()) {
                         let (x, y) = (*a, *b);
                         *a = m00 * x + m01 * y;
                         *b = m10 * x + m11 * y;
                     }
-                })
+                });
+            }
+            Prepared::Dense { plan, m, k } => apply_planned(exec, amps, plan, m, *k),
+            Prepared::DiagPair { target, d } => {
+                let one = Complex::new(T::one(), T::zero());
+                let [d0, d1] = *d;
+                for_pairs(exec, amps, *target, |lo, hi| {
+                    if d0 != one {
+                        lo.iter_mut().for_each(|a| *a = *a * d0);
+                    }
+                    if d1 != one {
+                        hi.iter_mut().for_each(|a| *a = *a * d1);
+                    }
+                });
+            }
+            Prepared::DiagTable { gather, table } => {
+                let ptr = SharedMut::new(amps);
+                let len = amps.len();
+                exec.for_each_index(len.div_ceil(256), CHUNK / 256, |blk| {
+                    let start = blk * 256;
+                    let hi = gather.high(start) as usize;
+                    let low = gather.low();
+                    // SAFETY: block `blk` covers `[start, start+256)`, touched by no other task.
+                    let run = unsafe { std::slice::from_raw_parts_mut(ptr.at(start), 256.min(len - start)) };
+                    for (j, a) in run.iter_mut().enumerate() {
+                        *a = *a * table[hi | low[j] as usize];
+                    }
+                });
+            }
+            Prepared::DiagSparse { plan, d } => {
+                let ptr = SharedMut::new(amps);
+                for_each_group(exec, plan, d.len(), |i| {
+                    for (s, &f) in d.iter().enumerate() {
+                        // SAFETY: each base's group belongs to that base alone.
+                        unsafe { *ptr.at(i + plan.offsets[s]) = *ptr.at(i + plan.offsets[s]) * f };
+                    }
+                });
+            }
+        }
+    }
+}
+
+/// Runs `group(base)` for every base of `plan`, in parallel windows when allowed.
+fn for_each_group(exec: Exec<'_>, plan: &Plan, group_size: usize, group: impl Fn(usize) + Sync + Send) {
+    let per_window = plan.table.len() * group_size;
+    let grain = CHUNK.div_ceil(per_window.max(1));
+    exec.for_each_index(plan.windows, grain, |w| {
+        let base = plan.window_base(w);
+        for &b in &plan.table {
+            group(base + b);
+        }
+    });
+}
+
+/// Dense `2^k` matrix through an index plan (any targets, any controls).
+fn apply_planned<T: Real>(exec: Exec<'_>, amps: &mut [Complex<T>], plan: &Plan, m: &[Complex<T>], k: usize) {
+    let ptr = SharedMut::new(amps);
+    let o = &plan.offsets;
+    match k {
+        1 => {
+            let (m00, m01, m10, m11) = (m[0], m[1], m[2], m[3]);
+            let off = o[1];
+            for_each_group(exec, plan, 2, |i| {
+                // SAFETY: each base's group belongs to that base alone, and bases are
+                // visited once.
+                unsafe {
+                    let (pa, pb) = (ptr.at(i), ptr.at(i + off));
+                    let (x, y) = (*pa, *pb);
+                    *pa = m00 * x + m01 * y;
+                    *pb = m10 * x + m11 * y;
+                }
             });
         }
         2 => {
-            let o = [
-                layout.offsets[0],
-                layout.offsets[1],
-                layout.offsets[2],
-                layout.offsets[3],
-            ];
             let mm: [Complex<T>; 16] = std::array::from_fn(|i| m[i]);
-            exec.for_ranges(layout.bases, |start, end| {
-                layout.runs(start, end, |first, len| {
-                    for i in first..first + len {
-                        // SAFETY: the four indices belong to base `i` alone.
-                        unsafe {
-                            let p = [
-                                ptr.at(i + o[0]),
-                                ptr.at(i + o[1]),
-                                ptr.at(i + o[2]),
-                                ptr.at(i + o[3]),
-                            ];
-                            let v = [*p[0], *p[1], *p[2], *p[3]];
-                            for r in 0..4 {
-                                *p[r] = mm[r * 4] * v[0]
-                                    + mm[r * 4 + 1] * v[1]
-                                    + mm[r * 4 + 2] * v[2]
-                                    + mm[r * 4 + 3] * v[3];
-                            }
-                        }
+            let o = [o[0], o[1], o[2], o[3]];
+            for_each_group(exec, plan, 4, |i| {
+                // SAFETY: as above.
+                unsafe {
+                    let p = [ptr.at(i + o[0]), ptr.at(i + o[1]), ptr.at(i + o[2]), ptr.at(i + o[3])];
+                    let v = [*p[0], *p[1], *p[2], *p[3]];
+                    for r in 0..4 {
+                        *p[r] = mm[r * 4] * v[0] + mm[r * 4 + 1] * v[1] + mm[r * 4 + 2] * v[2] + mm[r * 4 + 3] * v[3];
                     }
-                })
+                }
             });
         }
         k => {
-            assert!(
-                k <= MAX_DENSE_QUBITS,
-                "dense kernel supports up to {MAX_DENSE_QUBITS} qubits"
-            );
             let d = 1usize << k;
-            let offsets = &layout.offsets;
-            exec.for_ranges(layout.bases, |start, end| {
+            for_each_group(exec, plan, d, |i| {
                 let mut v = [Complex::<T>::default(); 1 << MAX_DENSE_QUBITS];
-                layout.runs(start, end, |first, len| {
-                    for i in first..first + len {
-                        // SAFETY: the group of base `i` is touched by this task alone.
-                        unsafe {
-                            for s in 0..d {
-                                v[s] = *ptr.at(i + offsets[s]);
-                            }
-                            for r in 0..d {
-                                let row = &m[r * d..(r + 1) * d];
-                                let mut acc = Complex::<T>::default();
-                                for s in 0..d {
-                                    acc = acc + row[s] * v[s];
-                                }
-                                *ptr.at(i + offsets[r]) = acc;
-                            }
-                        }
+                // SAFETY: as above.
+                unsafe {
+                    for s in 0..d {
+                        v[s] = *ptr.at(i + o[s]);
                     }
-                })
+                    for r in 0..d {
+                        let row = &m[r * d..(r + 1) * d];
+                        let mut acc = Complex::<T>::default();
+                        for s in 0..d {
+                            acc = acc + row[s] * v[s];
+                        }
+                        *ptr.at(i + o[r]) = acc;
+                    }
+                }
             });
         }
     }
 }
 
-/// Multiplies amplitude `base + offset[s]` by `diag[s]` for every base whose controls are set.
-pub(crate) fn apply_diagonal<T: Real>(
-    exec: Exec<'_>,
-    amps: &mut [Complex<T>],
-    num_qubits: u32,
-    targets: &[u32],
-    controls: &[u32],
-    diag: &[Complex<T>],
-) {
-    let layout = Layout::new(num_qubits, targets, controls);
-    let ptr = SharedMut::new(amps);
-    let one = Complex::new(T::one(), T::zero());
-    exec.for_ranges(layout.bases, |start, end| {
-        layout.runs(start, end, |first, len| {
-            for (s, &f) in diag.iter().enumerate() {
-                if f == one {
-                    continue;
-                }
-                // SAFETY: the run `first + offset[s] ..+len` belongs to this task alone.
-                let run = unsafe {
-                    std::slice::from_raw_parts_mut(ptr.at(first + layout.offsets[s]), len)
-                };
-                for a in run {
-                    *a = *a * f;
-                }
-            }
-        })
-    });
+/// Probability that `qubit` reads 1 (unnormalised: relative to the current norm).
+pub(crate) fn probability_one<T: Real>(exec: Exec<'_>, amps: &[Complex<T>], qubit: u32) -> f64 {
+    sum_pairs(exec, amps, qubit, |_, hi| {
+        hi.iter().map(|a| a.norm_sqr()).sum::<T>().to_f64()
+    })
 }
 
-/// Probability that `qubit` reads 1.
-pub(crate) fn probability_one<T: Real>(
-    exec: Exec<'_>,
-    amps: &[Complex<T>],
-    num_qubits: u32,
-    qubit: u32,
-) -> f64 {
-    let layout = Layout::new(num_qubits, &[], &[qubit]);
-    exec.map_reduce(
-        layout.bases,
-        |start, end| {
-            let mut acc = 0.0f64;
-            layout.runs(start, end, |first, len| {
-                acc += amps[first..first + len]
-                    .iter()
-                    .map(|a| a.norm_sqr())
-                    .sum::<T>()
-                    .to_f64();
-            });
-            acc
-        },
-        || 0.0,
-        |a, b| a + b,
-    )
-}
-
-/// Collapses `qubit` onto `outcome` (whose probability is `prob`), renormalising;
+/// Collapses `qubit` onto `outcome`, dividing by `sqrt(kept)` (the kept half's weight);
 /// with `flip`, the kept half is moved onto |0> of that qubit (reset).
-pub(crate) fn collapse<T: Real>(
-    exec: Exec<'_>,
-    amps: &mut [Complex<T>],
-    num_qubits: u32,
-    qubit: u32,
-    outcome: bool,
-    prob: f64,
-    flip: bool,
-) {
-    let layout = Layout::new(num_qubits, &[qubit], &[]);
-    let off = layout.offsets[1];
-    let scale = T::from_f64(1.0 / prob.sqrt());
+pub(crate) fn collapse<T: Real>(exec: Exec<'_>, amps: &mut [Complex<T>], qubit: u32, outcome: bool, kept: f64, flip: bool) {
+    let scale = T::from_f64(1.0 / kept.sqrt());
     let zero = Complex::<T>::default();
-    let ptr = SharedMut::new(amps);
-    exec.for_ranges(layout.bases, |start, end| {
-        layout.runs(start, end, |first, len| {
-            // SAFETY: the two runs belong to this task alone.
-            let (lo, hi) = unsafe {
-                (
-                    std::slice::from_raw_parts_mut(ptr.at(first), len),
-                    std::slice::from_raw_parts_mut(ptr.at(first + off), len),
-                )
+    for_pairs(exec, amps, qubit, |lo, hi| {
+        for (a, b) in lo.iter_mut().zip(hi.iter_mut()) {
+            let k = if outcome { *b } else { *a } * scale;
+            let (new_lo, new_hi) = match (outcome, flip) {
+                (false, _) | (true, true) => (k, zero),
+                (true, false) => (zero, k),
             };
-            for (a, b) in lo.iter_mut().zip(hi.iter_mut()) {
-                let kept = if outcome { *b } else { *a } * scale;
-                let (new_lo, new_hi) = match (outcome, flip) {
-                    (false, _) => (kept, zero),
-                    (true, false) => (zero, kept),
-                    (true, true) => (kept, zero),
-                };
-                *a = new_lo;
-                *b = new_hi;
-            }
-        })
+            *a = new_lo;
+            *b = new_hi;
+        }
     });
 }

@@ -23,6 +23,7 @@ mod exec;
 mod kernels;
 mod layout;
 pub mod memory;
+mod pairs;
 mod readout;
 mod scalar;
 mod state;

@@ -2,7 +2,7 @@
 //! the loop that runs a program's ops on them.
 
 use crate::exec::{Exec, SharedMut};
-use crate::kernels;
+use crate::kernels::{self, Prepared};
 use crate::memory::check_fits;
 use crate::readout;
 use crate::scalar::{cast, Real};
@@ -172,6 +172,35 @@ impl CpuState {
     }
 }
 
+/// Bytes of one cache block: consecutive ops on qubits below the block size are applied
+/// chunk by chunk, so the chunk stays in the core's L2 cache across all of them.
+const CACHE_BLOCK_BYTES: usize = 256 * 1024;
+
+fn block_bits<T: Real>() -> u32 {
+    (CACHE_BLOCK_BYTES / std::mem::size_of::<Complex<T>>()).trailing_zeros()
+}
+
+fn prepare<T: Real>(op: &Op, num_qubits: u32) -> Result<Option<Prepared<T>>> {
+    Ok(match op {
+        Op::Dense {
+            targets,
+            controls,
+            matrix,
+        } => Some(Prepared::dense(num_qubits, targets, controls, matrix.data())?),
+        Op::Diagonal {
+            targets,
+            controls,
+            diag,
+        } => Some(Prepared::diagonal(num_qubits, targets, controls, diag)),
+        _ => None,
+    })
+}
+
+/// `true` if `op` is unitary and touches only qubits below `bits`.
+fn fits_block(op: &Op, bits: u32) -> bool {
+    matches!(op, Op::Dense { .. } | Op::Diagonal { .. }) && op.qubits().iter().all(|&q| q < bits)
+}
+
 fn run_ops<T: Real>(
     exec: Exec<'_>,
     v: &mut [Complex<T>],
@@ -180,75 +209,78 @@ fn run_ops<T: Real>(
     clbits: &mut [bool],
     rng: &mut Rng,
 ) -> Result<()> {
-    for op in ops {
+    let bits = block_bits::<T>();
+    let mut i = 0;
+    while i < ops.len() {
+        let op = &ops[i];
+        if n > bits && fits_block(op, bits) {
+            let run = ops[i..].iter().take_while(|o| fits_block(o, bits)).count();
+            if run >= 2 {
+                let prepared = ops[i..i + run]
+                    .iter()
+                    .map(|o| prepare::<T>(o, bits).map(Option::unwrap))
+                    .collect::<Result<Vec<_>>>()?;
+                apply_blocked(exec, v, bits, &prepared);
+                i += run;
+                continue;
+            }
+        }
+        i += 1;
+        if let Some(p) = prepare::<T>(op, n)? {
+            p.apply(exec, v);
+            continue;
+        }
         match op {
-            Op::Dense {
-                targets,
-                controls,
-                matrix,
-            } => {
-                if targets.len() > kernels::MAX_DENSE_QUBITS {
-                    return Err(Error::invalid(format!(
-                        "dense ops on more than {} qubits are not supported (got {})",
-                        kernels::MAX_DENSE_QUBITS,
-                        targets.len()
-                    )));
-                }
-                let m: Vec<Complex<T>> = matrix.data().iter().map(|z| cast(*z)).collect();
-                kernels::apply_dense(exec, v, n, targets, controls, &m);
-            }
-            Op::Diagonal {
-                targets,
-                controls,
-                diag,
-            } => {
-                let d: Vec<Complex<T>> = diag.iter().map(|z| cast(*z)).collect();
-                kernels::apply_diagonal(exec, v, n, targets, controls, &d);
-            }
             Op::Measure { qubit, clbit } => {
-                let bit = measure(exec, v, n, *qubit, rng, false);
+                let bit = measure(exec, v, *qubit, rng, false);
                 clbits[*clbit as usize] = bit;
             }
             Op::Reset { qubit } => {
-                measure(exec, v, n, *qubit, rng, true);
+                measure(exec, v, *qubit, rng, true);
             }
             Op::Conditional { condition, ops } => {
                 let value = condition
                     .clbits
                     .iter()
                     .enumerate()
-                    .fold(0u64, |acc, (j, &b)| {
-                        acc | ((clbits[b as usize] as u64) << j)
-                    });
+                    .fold(0u64, |acc, (j, &b)| acc | ((clbits[b as usize] as u64) << j));
                 if value == condition.value {
                     run_ops(exec, v, n, ops, clbits, rng)?;
                 }
             }
+            Op::Dense { .. } | Op::Diagonal { .. } => unreachable!("prepared above"),
         }
     }
     Ok(())
 }
 
+/// Applies `ops` (prepared for `bits`-qubit chunks) to every chunk of `2^bits`
+/// amplitudes in turn: one pass over memory for all of them.
+fn apply_blocked<T: Real>(exec: Exec<'_>, v: &mut [Complex<T>], bits: u32, ops: &[Prepared<T>]) {
+    let size = 1usize << bits;
+    let ptr = SharedMut::new(v);
+    exec.for_each_index(v.len() / size, 1, |c| {
+        // SAFETY: chunk `c` is `[c*size, (c+1)*size)`, touched by this task alone.
+        let chunk = unsafe { std::slice::from_raw_parts_mut(ptr.at(c * size), size) };
+        for op in ops {
+            op.apply(Exec { pool: None }, chunk);
+        }
+    });
+}
+
 /// Measures `qubit`, collapses, and (for reset) moves the result to |0>.
 /// Probabilities are taken relative to the current norm, so rounding drift in a long
 /// circuit does not bias outcomes.
-fn measure<T: Real>(
-    exec: Exec<'_>,
-    v: &mut [Complex<T>],
-    n: u32,
-    qubit: u32,
-    rng: &mut Rng,
-    reset: bool,
-) -> bool {
+fn measure<T: Real>(exec: Exec<'_>, v: &mut [Complex<T>], qubit: u32, rng: &mut Rng, reset: bool) -> bool {
     let norm: f64 = exec.map_reduce(
         v.len(),
         |s, e| v[s..e].iter().map(|a| a.norm_sqr().to_f64()).sum::<f64>(),
         || 0.0,
         |a, b| a + b,
     );
-    let p1 = kernels::probability_one(exec, v, n, qubit);
+    let p1 = kernels::probability_one(exec, v, qubit);
     let outcome = rng.next_f64() * norm < p1;
     let kept = if outcome { p1 } else { norm - p1 };
-    kernels::collapse(exec, v, n, qubit, outcome, kept, reset);
+    kernels::collapse(exec, v, qubit, outcome, kept, reset);
     outcome
 }
