@@ -8,6 +8,9 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
+/// Widest user unitary accepted (its matrix has `4^k` entries).
+pub const MAX_UNITARY_QUBITS: u32 = 12;
+
 /// Default tolerance for unitarity checks of user matrices.
 pub const UNITARY_TOLERANCE: f64 = 1e-8;
 
@@ -638,6 +641,14 @@ impl Circuit {
                     }
                 }
                 if let Gate::Unitary(m) = gate {
+                    if m.num_qubits() > MAX_UNITARY_QUBITS {
+                        return Err(Error::InvalidMatrix {
+                            reason: format!(
+                                "a {}-qubit unitary is wider than the {MAX_UNITARY_QUBITS} qubits supported",
+                                m.num_qubits()
+                            ),
+                        });
+                    }
                     m.check_unitary(UNITARY_TOLERANCE)?;
                 }
             }

@@ -4,34 +4,66 @@
 use rayon::prelude::*;
 use rayon::ThreadPool;
 
-/// Amplitude-index work items per parallel task: big enough to amortise scheduling.
-pub(crate) const CHUNK: usize = 1 << 14;
+/// Default amplitude-index work items per parallel task: big enough to amortise scheduling.
+pub(crate) const DEFAULT_CHUNK: usize = 1 << 14;
 
 /// Where a kernel runs: on the calling thread, or split over a Rayon pool.
 #[derive(Clone, Copy)]
 pub(crate) struct Exec<'a> {
     pub(crate) pool: Option<&'a ThreadPool>,
+    /// Work items per parallel task.
+    pub(crate) chunk: usize,
+    /// Bytes of a cache block (0: no cache blocking).
+    pub(crate) cache_block_bytes: usize,
 }
 
 impl Exec<'_> {
+    /// Serial execution.
+    pub(crate) fn serial() -> Exec<'static> {
+        Exec {
+            pool: None,
+            chunk: DEFAULT_CHUNK,
+            cache_block_bytes: 0,
+        }
+    }
+
+    /// The same split, on the calling thread only.
+    pub(crate) fn serialized(&self) -> Exec<'static> {
+        Exec {
+            pool: None,
+            chunk: self.chunk,
+            cache_block_bytes: self.cache_block_bytes,
+        }
+    }
+
     /// Runs `f(start, end)` over `[0, total)` split into chunks.
     pub(crate) fn for_ranges(&self, total: usize, f: impl Fn(usize, usize) + Sync + Send) {
         match self.pool {
-            Some(pool) if total > CHUNK => pool.install(|| {
-                (0..total.div_ceil(CHUNK)).into_par_iter().for_each(|c| {
-                    let start = c * CHUNK;
-                    f(start, (start + CHUNK).min(total));
-                })
+            Some(pool) if total > self.chunk => pool.install(|| {
+                (0..total.div_ceil(self.chunk))
+                    .into_par_iter()
+                    .for_each(|c| {
+                        let start = c * self.chunk;
+                        f(start, (start + self.chunk).min(total));
+                    })
             }),
             _ => f(0, total),
         }
     }
 
     /// Calls `f(i)` for `i` in `[0, count)`, parallel in runs of at least `grain` items.
-    pub(crate) fn for_each_index(&self, count: usize, grain: usize, f: impl Fn(usize) + Sync + Send) {
+    pub(crate) fn for_each_index(
+        &self,
+        count: usize,
+        grain: usize,
+        f: impl Fn(usize) + Sync + Send,
+    ) {
         match self.pool {
             Some(pool) if count > grain => pool.install(|| {
-                (0..count).into_par_iter().with_min_len(grain.max(1)).for_each(f)
+                (0..count)
+                    .into_par_iter()
+                    .with_min_len(grain.max(1))
+                    .for_each(f)
             }),
             _ => (0..count).for_each(f),
         }
@@ -46,12 +78,12 @@ impl Exec<'_> {
         reduce: impl Fn(R, R) -> R + Sync + Send,
     ) -> R {
         match self.pool {
-            Some(pool) if total > CHUNK => pool.install(|| {
-                (0..total.div_ceil(CHUNK))
+            Some(pool) if total > self.chunk => pool.install(|| {
+                (0..total.div_ceil(self.chunk))
                     .into_par_iter()
                     .map(|c| {
-                        let start = c * CHUNK;
-                        f(start, (start + CHUNK).min(total))
+                        let start = c * self.chunk;
+                        f(start, (start + self.chunk).min(total))
                     })
                     .reduce(&identity, &reduce)
             }),

@@ -5,15 +5,19 @@
 //! precision) and can then be applied to any state — or chunk of a state — of that size
 //! without further set-up; cache blocking relies on this.
 
-use crate::exec::{Exec, SharedMut, CHUNK};
+use crate::exec::{Exec, SharedMut};
 use crate::layout::{BitGather, Plan};
 use crate::pairs::{for_pairs, sum_pairs};
 use crate::scalar::{cast, Real};
 use ferroq_core::{Error, Result};
 use num_complex::{Complex, Complex64};
 
-/// Largest dense block the generic kernel handles (2^6 = 64 amplitudes per group).
-pub(crate) const MAX_DENSE_QUBITS: usize = 6;
+/// Largest dense block handled with a stack buffer (2^6 = 64 amplitudes per group);
+/// wider user unitaries use a heap buffer per group.
+const STACK_DENSE_QUBITS: usize = 6;
+
+/// Largest dense op accepted at all: its matrix alone has `4^k` entries.
+pub(crate) const MAX_DENSE_QUBITS: usize = 12;
 
 /// Largest qubit set a diagonal is expanded over (its table has `2^k` entries).
 const MAX_DIAGONAL_TABLE_QUBITS: usize = 16;
@@ -23,18 +27,30 @@ pub(crate) enum Prepared<T: Real> {
     /// Uncontrolled 1-qubit matrix: contiguous half-block pairs.
     Pair { target: u32, m: [Complex<T>; 4] },
     /// Dense k-qubit matrix, possibly controlled, through an index plan.
-    Dense { plan: Plan, m: Vec<Complex<T>>, k: usize },
+    Dense {
+        plan: Plan,
+        m: Vec<Complex<T>>,
+        k: usize,
+    },
     /// Uncontrolled 1-qubit diagonal.
     DiagPair { target: u32, d: [Complex<T>; 2] },
     /// Diagonal (controls folded in) through a byte-wise index gather.
-    DiagTable { gather: BitGather, table: Vec<Complex<T>> },
+    DiagTable {
+        gather: BitGather,
+        table: Vec<Complex<T>>,
+    },
     /// Diagonal with too many controls for a table: only the controlled part is visited.
     DiagSparse { plan: Plan, d: Vec<Complex<T>> },
 }
 
 impl<T: Real> Prepared<T> {
     /// Prepares a dense op for states of `num_qubits` qubits.
-    pub(crate) fn dense(num_qubits: u32, targets: &[u32], controls: &[u32], m: &[Complex64]) -> Result<Self> {
+    pub(crate) fn dense(
+        num_qubits: u32,
+        targets: &[u32],
+        controls: &[u32],
+        m: &[Complex64],
+    ) -> Result<Self> {
         let k = targets.len();
         if k > MAX_DENSE_QUBITS {
             return Err(Error::invalid(format!(
@@ -56,7 +72,12 @@ impl<T: Real> Prepared<T> {
     }
 
     /// Prepares a diagonal op for states of `num_qubits` qubits.
-    pub(crate) fn diagonal(num_qubits: u32, targets: &[u32], controls: &[u32], diag: &[Complex64]) -> Self {
+    pub(crate) fn diagonal(
+        num_qubits: u32,
+        targets: &[u32],
+        controls: &[u32],
+        diag: &[Complex64],
+    ) -> Self {
         let d: Vec<Complex<T>> = diag.iter().map(|z| cast(*z)).collect();
         let one = Complex::new(T::one(), T::zero());
         if targets.len() == 1 && controls.is_empty() {
@@ -75,7 +96,13 @@ impl<T: Real> Prepared<T> {
         let t = targets.len();
         let ctrl_all = ((1usize << qs.len()) - 1) & !((1usize << t) - 1);
         let table = (0..1usize << qs.len())
-            .map(|i| if i & ctrl_all == ctrl_all { d[i & ((1 << t) - 1)] } else { one })
+            .map(|i| {
+                if i & ctrl_all == ctrl_all {
+                    d[i & ((1 << t) - 1)]
+                } else {
+                    one
+                }
+            })
             .collect();
         Prepared::DiagTable {
             gather: BitGather::new(num_qubits, &qs),
@@ -112,12 +139,14 @@ impl<T: Real> Prepared<T> {
             Prepared::DiagTable { gather, table } => {
                 let ptr = SharedMut::new(amps);
                 let len = amps.len();
-                exec.for_each_index(len.div_ceil(256), CHUNK / 256, |blk| {
+                exec.for_each_index(len.div_ceil(256), (exec.chunk / 256).max(1), |blk| {
                     let start = blk * 256;
                     let hi = gather.high(start) as usize;
                     let low = gather.low();
                     // SAFETY: block `blk` covers `[start, start+256)`, touched by no other task.
-                    let run = unsafe { std::slice::from_raw_parts_mut(ptr.at(start), 256.min(len - start)) };
+                    let run = unsafe {
+                        std::slice::from_raw_parts_mut(ptr.at(start), 256.min(len - start))
+                    };
                     for (j, a) in run.iter_mut().enumerate() {
                         *a = *a * table[hi | low[j] as usize];
                     }
@@ -137,9 +166,14 @@ impl<T: Real> Prepared<T> {
 }
 
 /// Runs `group(base)` for every base of `plan`, in parallel windows when allowed.
-fn for_each_group(exec: Exec<'_>, plan: &Plan, group_size: usize, group: impl Fn(usize) + Sync + Send) {
+fn for_each_group(
+    exec: Exec<'_>,
+    plan: &Plan,
+    group_size: usize,
+    group: impl Fn(usize) + Sync + Send,
+) {
     let per_window = plan.table.len() * group_size;
-    let grain = CHUNK.div_ceil(per_window.max(1));
+    let grain = exec.chunk.div_ceil(per_window.max(1));
     exec.for_each_index(plan.windows, grain, |w| {
         let base = plan.window_base(w);
         for &b in &plan.table {
@@ -149,7 +183,13 @@ fn for_each_group(exec: Exec<'_>, plan: &Plan, group_size: usize, group: impl Fn
 }
 
 /// Dense `2^k` matrix through an index plan (any targets, any controls).
-fn apply_planned<T: Real>(exec: Exec<'_>, amps: &mut [Complex<T>], plan: &Plan, m: &[Complex<T>], k: usize) {
+fn apply_planned<T: Real>(
+    exec: Exec<'_>,
+    amps: &mut [Complex<T>],
+    plan: &Plan,
+    m: &[Complex<T>],
+    k: usize,
+) {
     let ptr = SharedMut::new(amps);
     let o = &plan.offsets;
     match k {
@@ -173,18 +213,26 @@ fn apply_planned<T: Real>(exec: Exec<'_>, amps: &mut [Complex<T>], plan: &Plan, 
             for_each_group(exec, plan, 4, |i| {
                 // SAFETY: as above.
                 unsafe {
-                    let p = [ptr.at(i + o[0]), ptr.at(i + o[1]), ptr.at(i + o[2]), ptr.at(i + o[3])];
+                    let p = [
+                        ptr.at(i + o[0]),
+                        ptr.at(i + o[1]),
+                        ptr.at(i + o[2]),
+                        ptr.at(i + o[3]),
+                    ];
                     let v = [*p[0], *p[1], *p[2], *p[3]];
                     for r in 0..4 {
-                        *p[r] = mm[r * 4] * v[0] + mm[r * 4 + 1] * v[1] + mm[r * 4 + 2] * v[2] + mm[r * 4 + 3] * v[3];
+                        *p[r] = mm[r * 4] * v[0]
+                            + mm[r * 4 + 1] * v[1]
+                            + mm[r * 4 + 2] * v[2]
+                            + mm[r * 4 + 3] * v[3];
                     }
                 }
             });
         }
-        k => {
+        k if k <= STACK_DENSE_QUBITS => {
             let d = 1usize << k;
             for_each_group(exec, plan, d, |i| {
-                let mut v = [Complex::<T>::default(); 1 << MAX_DENSE_QUBITS];
+                let mut v = [Complex::<T>::default(); 1 << STACK_DENSE_QUBITS];
                 // SAFETY: as above.
                 unsafe {
                     for s in 0..d {
@@ -201,7 +249,32 @@ fn apply_planned<T: Real>(exec: Exec<'_>, amps: &mut [Complex<T>], plan: &Plan, 
                 }
             });
         }
+        k => apply_wide(exec, &ptr, plan, m, 1usize << k),
     }
+}
+
+/// Wide dense matrices (user unitaries beyond the stack buffer): rare, so simple.
+fn apply_wide<T: Real>(
+    exec: Exec<'_>,
+    ptr: &SharedMut<Complex<T>>,
+    plan: &Plan,
+    m: &[Complex<T>],
+    d: usize,
+) {
+    let o = &plan.offsets;
+    for_each_group(exec, plan, d, |i| {
+        // SAFETY: each base's group belongs to that base alone.
+        unsafe {
+            let v: Vec<Complex<T>> = (0..d).map(|s| *ptr.at(i + o[s])).collect();
+            for r in 0..d {
+                let row = &m[r * d..(r + 1) * d];
+                *ptr.at(i + o[r]) = row
+                    .iter()
+                    .zip(&v)
+                    .fold(Complex::<T>::default(), |acc, (a, b)| acc + *a * *b);
+            }
+        }
+    });
 }
 
 /// Probability that `qubit` reads 1 (unnormalised: relative to the current norm).
@@ -213,7 +286,14 @@ pub(crate) fn probability_one<T: Real>(exec: Exec<'_>, amps: &[Complex<T>], qubi
 
 /// Collapses `qubit` onto `outcome`, dividing by `sqrt(kept)` (the kept half's weight);
 /// with `flip`, the kept half is moved onto |0> of that qubit (reset).
-pub(crate) fn collapse<T: Real>(exec: Exec<'_>, amps: &mut [Complex<T>], qubit: u32, outcome: bool, kept: f64, flip: bool) {
+pub(crate) fn collapse<T: Real>(
+    exec: Exec<'_>,
+    amps: &mut [Complex<T>],
+    qubit: u32,
+    outcome: bool,
+    kept: f64,
+    flip: bool,
+) {
     let scale = T::from_f64(1.0 / kept.sqrt());
     let zero = Complex::<T>::default();
     for_pairs(exec, amps, qubit, |lo, hi| {

@@ -51,6 +51,13 @@ pub struct CpuOptions {
     pub memory_limit: Option<u64>,
     /// States of fewer qubits than this run on the calling thread (default 14).
     pub parallel_threshold: u32,
+    /// Amplitudes (or index groups) per parallel task (default 2^14). A tuning knob;
+    /// tests set it small to exercise the parallel paths on small states.
+    pub parallel_chunk: usize,
+    /// Bytes of a cache block (default 256 KiB, half this machine's L2): runs of ops on
+    /// qubits below the block are applied chunk by chunk in one memory pass. 0 turns
+    /// cache blocking off.
+    pub cache_block_bytes: usize,
 }
 
 impl Default for CpuOptions {
@@ -60,6 +67,8 @@ impl Default for CpuOptions {
             threads: None,
             memory_limit: None,
             parallel_threshold: 14,
+            parallel_chunk: 1 << 14,
+            cache_block_bytes: 256 * 1024,
         }
     }
 }
@@ -83,6 +92,9 @@ impl std::fmt::Debug for CpuBackend {
 impl CpuBackend {
     /// Creates the backend and its thread pool.
     pub fn new(options: CpuOptions) -> Result<Self> {
+        if options.parallel_chunk == 0 {
+            return Err(Error::invalid("parallel_chunk must be at least 1"));
+        }
         if options.threads == Some(0) {
             return Err(Error::invalid("threads must be at least 1"));
         }
@@ -111,12 +123,12 @@ impl CpuBackend {
     }
 
     fn exec(&self, num_qubits: u32) -> Exec<'_> {
-        if num_qubits >= self.options.parallel_threshold && self.threads() > 1 {
-            Exec {
-                pool: Some(&self.pool),
-            }
-        } else {
-            Exec { pool: None }
+        let pool = (num_qubits >= self.options.parallel_threshold && self.threads() > 1)
+            .then_some(&*self.pool);
+        Exec {
+            pool,
+            chunk: self.options.parallel_chunk,
+            cache_block_bytes: self.options.cache_block_bytes,
         }
     }
 
@@ -134,13 +146,10 @@ impl CpuBackend {
             self.options.precision,
             self.options.memory_limit,
             seed,
-            Exec { pool: None },
+            Exec::serial(),
         )?;
-        let exec = if serial {
-            Exec { pool: None }
-        } else {
-            self.exec(program.num_qubits())
-        };
+        let exec = self.exec(program.num_qubits());
+        let exec = if serial { exec.serialized() } else { exec };
         state.run(exec, bound.ops()?, bound.num_clbits())?;
         state.read(exec, request)
     }

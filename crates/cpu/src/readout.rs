@@ -1,6 +1,6 @@
 //! Reductions for the readouts: probabilities, marginals, samples, Pauli expectations.
 
-use crate::exec::{Exec, CHUNK};
+use crate::exec::Exec;
 use crate::scalar::Real;
 use ferroq_core::{Observable, Rng};
 use num_complex::Complex;
@@ -9,9 +9,9 @@ use rayon::prelude::*;
 /// `|a_i|^2` for every amplitude.
 pub(crate) fn probabilities<T: Real>(exec: Exec<'_>, amps: &[Complex<T>]) -> Vec<f64> {
     match exec.pool {
-        Some(pool) if amps.len() > CHUNK => pool.install(|| {
+        Some(pool) if amps.len() > exec.chunk => pool.install(|| {
             amps.par_iter()
-                .with_min_len(CHUNK)
+                .with_min_len(exec.chunk)
                 .map(|a| a.norm_sqr().to_f64())
                 .collect()
         }),
@@ -29,10 +29,10 @@ pub(crate) fn marginal<T: Real>(exec: Exec<'_>, amps: &[Complex<T>], qubits: &[u
             .fold(0, |acc, (j, &q)| acc | (((i >> q) & 1) << j))
     };
     // Per-task histograms only pay off when they are small next to the chunk.
-    let exec = if bins <= CHUNK / 4 {
+    let exec = if bins <= exec.chunk / 4 {
         exec
     } else {
-        Exec { pool: None }
+        exec.serialized()
     };
     exec.map_reduce(
         amps.len(),
@@ -65,10 +65,10 @@ pub(crate) fn sample<T: Real>(
     let chunk_sums: Vec<f64> = {
         let f = |c: &[Complex<T>]| c.iter().map(|a| a.norm_sqr().to_f64()).sum::<f64>();
         match exec.pool {
-            Some(pool) if amps.len() > CHUNK => {
-                pool.install(|| amps.par_chunks(CHUNK).map(f).collect())
+            Some(pool) if amps.len() > exec.chunk => {
+                pool.install(|| amps.par_chunks(exec.chunk).map(f).collect())
             }
-            _ => amps.chunks(CHUNK).map(f).collect(),
+            _ => amps.chunks(exec.chunk).map(f).collect(),
         }
     };
     let total: f64 = chunk_sums.iter().sum();
@@ -79,18 +79,22 @@ pub(crate) fn sample<T: Real>(
     let mut out = Vec::with_capacity(shots);
     let mut k = 0;
     let mut before = 0.0;
+    let mut last_nonzero = 0usize;
     for (c, &s) in chunk_sums.iter().enumerate() {
         let last_chunk = c + 1 == chunk_sums.len();
-        let after = before + s;
-        if k < u.len() && (u[k] < after || last_chunk) {
+        let after = if last_chunk {
+            f64::INFINITY
+        } else {
+            before + s
+        };
+        if k < u.len() && u[k] < after {
             let mut acc = before;
-            let start = c * CHUNK;
-            let chunk = &amps[start..(start + CHUNK).min(amps.len())];
-            let mut last_nonzero = 0;
+            let start = c * exec.chunk;
+            let chunk = &amps[start..(start + exec.chunk).min(amps.len())];
             for (i, a) in chunk.iter().enumerate() {
                 let p = a.norm_sqr().to_f64();
                 if p > 0.0 {
-                    last_nonzero = i;
+                    last_nonzero = start + i;
                 }
                 acc += p;
                 while k < u.len() && u[k] < acc {
@@ -98,12 +102,17 @@ pub(crate) fn sample<T: Real>(
                     k += 1;
                 }
             }
-            if last_chunk {
-                // Rounding left a sliver above the accumulated total.
-                while k < u.len() {
-                    out.push((start + last_nonzero) as u64);
-                    k += 1;
-                }
+            // Draws in the rounding gap between the running sum and the chunk total (or
+            // above the grand total) go to the last index with weight.
+            if k < u.len() && u[k] < after && amps[last_nonzero].norm_sqr() == T::zero() {
+                last_nonzero = amps
+                    .iter()
+                    .rposition(|a| a.norm_sqr() > T::zero())
+                    .unwrap_or(0);
+            }
+            while k < u.len() && u[k] < after {
+                out.push(last_nonzero as u64);
+                k += 1;
             }
         }
         before = after;

@@ -172,12 +172,15 @@ impl CpuState {
     }
 }
 
-/// Bytes of one cache block: consecutive ops on qubits below the block size are applied
-/// chunk by chunk, so the chunk stays in the core's L2 cache across all of them.
-const CACHE_BLOCK_BYTES: usize = 256 * 1024;
-
-fn block_bits<T: Real>() -> u32 {
-    (CACHE_BLOCK_BYTES / std::mem::size_of::<Complex<T>>()).trailing_zeros()
+/// Qubits of one cache block: consecutive ops on qubits below it are applied chunk by
+/// chunk, so the chunk stays in the core's cache across all of them (0: off).
+fn block_bits<T: Real>(exec: Exec<'_>) -> u32 {
+    let amps = exec.cache_block_bytes / std::mem::size_of::<Complex<T>>();
+    if amps < 2 {
+        0
+    } else {
+        amps.ilog2()
+    }
 }
 
 fn prepare<T: Real>(op: &Op, num_qubits: u32) -> Result<Option<Prepared<T>>> {
@@ -186,7 +189,12 @@ fn prepare<T: Real>(op: &Op, num_qubits: u32) -> Result<Option<Prepared<T>>> {
             targets,
             controls,
             matrix,
-        } => Some(Prepared::dense(num_qubits, targets, controls, matrix.data())?),
+        } => Some(Prepared::dense(
+            num_qubits,
+            targets,
+            controls,
+            matrix.data(),
+        )?),
         Op::Diagonal {
             targets,
             controls,
@@ -209,11 +217,11 @@ fn run_ops<T: Real>(
     clbits: &mut [bool],
     rng: &mut Rng,
 ) -> Result<()> {
-    let bits = block_bits::<T>();
+    let bits = block_bits::<T>(exec);
     let mut i = 0;
     while i < ops.len() {
         let op = &ops[i];
-        if n > bits && fits_block(op, bits) {
+        if bits > 0 && n > bits && fits_block(op, bits) {
             let run = ops[i..].iter().take_while(|o| fits_block(o, bits)).count();
             if run >= 2 {
                 let prepared = ops[i..i + run]
@@ -243,7 +251,9 @@ fn run_ops<T: Real>(
                     .clbits
                     .iter()
                     .enumerate()
-                    .fold(0u64, |acc, (j, &b)| acc | ((clbits[b as usize] as u64) << j));
+                    .fold(0u64, |acc, (j, &b)| {
+                        acc | ((clbits[b as usize] as u64) << j)
+                    });
                 if value == condition.value {
                     run_ops(exec, v, n, ops, clbits, rng)?;
                 }
@@ -263,7 +273,7 @@ fn apply_blocked<T: Real>(exec: Exec<'_>, v: &mut [Complex<T>], bits: u32, ops: 
         // SAFETY: chunk `c` is `[c*size, (c+1)*size)`, touched by this task alone.
         let chunk = unsafe { std::slice::from_raw_parts_mut(ptr.at(c * size), size) };
         for op in ops {
-            op.apply(Exec { pool: None }, chunk);
+            op.apply(exec.serialized(), chunk);
         }
     });
 }
@@ -271,7 +281,13 @@ fn apply_blocked<T: Real>(exec: Exec<'_>, v: &mut [Complex<T>], bits: u32, ops: 
 /// Measures `qubit`, collapses, and (for reset) moves the result to |0>.
 /// Probabilities are taken relative to the current norm, so rounding drift in a long
 /// circuit does not bias outcomes.
-fn measure<T: Real>(exec: Exec<'_>, v: &mut [Complex<T>], qubit: u32, rng: &mut Rng, reset: bool) -> bool {
+fn measure<T: Real>(
+    exec: Exec<'_>,
+    v: &mut [Complex<T>],
+    qubit: u32,
+    rng: &mut Rng,
+    reset: bool,
+) -> bool {
     let norm: f64 = exec.map_reduce(
         v.len(),
         |s, e| v[s..e].iter().map(|a| a.norm_sqr().to_f64()).sum::<f64>(),
