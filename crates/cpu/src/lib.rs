@@ -19,6 +19,7 @@
 //! assert!((p[0] - 0.5).abs() < 1e-12 && (p[3] - 0.5).abs() < 1e-12);
 //! ```
 
+mod blocking;
 mod exec;
 mod kernels;
 mod layout;

@@ -1,6 +1,7 @@
 //! `CpuState`: the amplitudes, the classical bits and the measurement generator, and
 //! the loop that runs a program's ops on them.
 
+use crate::blocking::Tiling;
 use crate::exec::{Exec, SharedMut};
 use crate::kernels::{self, Prepared};
 use crate::memory::check_fits;
@@ -204,11 +205,6 @@ fn prepare<T: Real>(op: &Op, num_qubits: u32) -> Result<Option<Prepared<T>>> {
     })
 }
 
-/// `true` if `op` is unitary and touches only qubits below `bits`.
-fn fits_block(op: &Op, bits: u32) -> bool {
-    matches!(op, Op::Dense { .. } | Op::Diagonal { .. }) && op.qubits().iter().all(|&q| q < bits)
-}
-
 fn run_ops<T: Real>(
     exec: Exec<'_>,
     v: &mut [Complex<T>],
@@ -217,18 +213,14 @@ fn run_ops<T: Real>(
     clbits: &mut [bool],
     rng: &mut Rng,
 ) -> Result<()> {
-    let bits = block_bits::<T>(exec);
+    let tiling = Tiling::new(n, block_bits::<T>(exec));
     let mut i = 0;
     while i < ops.len() {
         let op = &ops[i];
-        if bits > 0 && n > bits && fits_block(op, bits) {
-            let run = ops[i..].iter().take_while(|o| fits_block(o, bits)).count();
-            if run >= 2 {
-                let prepared = ops[i..i + run]
-                    .iter()
-                    .map(|o| prepare::<T>(o, bits).map(Option::unwrap))
-                    .collect::<Result<Vec<_>>>()?;
-                apply_blocked(exec, v, bits, &prepared);
+        if let Some(tiling) = tiling {
+            let (run, high) = tiling.run(&ops[i..]);
+            if run > 0 {
+                tiling.apply(exec, v, n, &high, &ops[i..i + run])?;
                 i += run;
                 continue;
             }
@@ -263,21 +255,6 @@ fn run_ops<T: Real>(
     }
     Ok(())
 }
-
-/// Applies `ops` (prepared for `bits`-qubit chunks) to every chunk of `2^bits`
-/// amplitudes in turn: one pass over memory for all of them.
-fn apply_blocked<T: Real>(exec: Exec<'_>, v: &mut [Complex<T>], bits: u32, ops: &[Prepared<T>]) {
-    let size = 1usize << bits;
-    let ptr = SharedMut::new(v);
-    exec.for_each_index(v.len() / size, 1, |c| {
-        // SAFETY: chunk `c` is `[c*size, (c+1)*size)`, touched by this task alone.
-        let chunk = unsafe { std::slice::from_raw_parts_mut(ptr.at(c * size), size) };
-        for op in ops {
-            op.apply(exec.serialized(), chunk);
-        }
-    });
-}
-
 /// Measures `qubit`, collapses, and (for reset) moves the result to |0>.
 /// Probabilities are taken relative to the current norm, so rounding drift in a long
 /// circuit does not bias outcomes.
