@@ -1,1 +1,46 @@
-//! ferroq-python: placeholder.
+//! # ferroq-python
+//!
+//! The Python binding of the ferroq quantum state-vector simulator: the extension
+//! module `ferroq._ferroq` (PyO3 + rust-numpy, abi3 for CPython 3.10+, built by
+//! maturin), re-exported by the pure-Python package `ferroq`.
+//!
+//! Its reason to exist is speed from Python: Python only *describes* a circuit; each
+//! simulating call hands the whole circuit (or a whole batch of parameter sets) to
+//! Rust at once and releases the GIL for the entire execution, so a Python user gets
+//! native speed on all cores and other Python threads keep running.
+//!
+//! Structure, one concern per module:
+//! - [`circuit`] / [`instruction`] — `Circuit` (chainable builder) and `Instruction`;
+//! - [`observable`] — `Observable` (weighted Pauli sums);
+//! - [`simulator`] / [`result`] — `Simulator`, `RunResult`, `BackendInfo`, `backends()`;
+//! - [`convert`] — checked Python → Rust conversions and Rust → numpy arrays;
+//! - [`detach`] — the one helper that releases the GIL (with Ctrl-C polling for batches);
+//! - [`errors`] — the one place that maps `ferroq::Error` to the `ferroq.FerroqError`
+//!   exception hierarchy.
+
+pub mod circuit;
+pub mod convert;
+pub mod detach;
+pub mod errors;
+pub mod instruction;
+pub mod observable;
+pub mod result;
+pub mod simulator;
+
+use pyo3::prelude::*;
+
+/// Fast quantum state-vector simulation: circuits built in Python run in Rust, on all
+/// cores or a GPU, with the GIL released.
+#[pymodule]
+fn _ferroq(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<circuit::PyCircuit>()?;
+    m.add_class::<instruction::PyInstruction>()?;
+    m.add_class::<observable::PyObservable>()?;
+    m.add_class::<simulator::PySimulator>()?;
+    m.add_class::<result::PyRunResult>()?;
+    m.add_class::<result::PyBackendInfo>()?;
+    m.add_function(wrap_pyfunction!(result::backends, m)?)?;
+    errors::register(m)?;
+    Ok(())
+}

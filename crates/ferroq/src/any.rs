@@ -74,9 +74,9 @@ pub enum AnyBackend {
 pub enum AnyState {
     /// CPU state.
     Cpu(CpuState),
-    /// GPU state.
+    /// GPU state (boxed: it is much larger than the CPU state's handle).
     #[cfg(feature = "wgpu")]
-    Wgpu(<ferroq_wgpu::WgpuBackend as Backend>::State),
+    Wgpu(Box<<ferroq_wgpu::WgpuBackend as Backend>::State>),
 }
 
 impl fmt::Debug for AnyState {
@@ -170,7 +170,9 @@ impl Backend for AnyBackend {
         match self {
             AnyBackend::Cpu(b) => b.alloc(num_qubits, seed).map(AnyState::Cpu),
             #[cfg(feature = "wgpu")]
-            AnyBackend::Wgpu(b) => b.alloc(num_qubits, seed).map(AnyState::Wgpu),
+            AnyBackend::Wgpu(b) => b
+                .alloc(num_qubits, seed)
+                .map(|s| AnyState::Wgpu(Box::new(s))),
         }
     }
     fn run(&self, state: &mut AnyState, program: &Program) -> Result<()> {

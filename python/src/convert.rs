@@ -1,0 +1,395 @@
+//! Conversions between Python values and owned Rust values, checked on the way in:
+//! indices, gate parameters, parameter bindings (single and batched), matrices,
+//! observables; and numpy arrays on the way out.
+
+use crate::errors::{raise, type_error, IntoPyResult, Kind};
+use crate::observable::PyObservable;
+use ferroq::{Complex32, Complex64, Error, Matrix, Observable, Param, ParamBinding, StateVector};
+use numpy::ndarray::Array2;
+use numpy::{
+    PyArray1, PyArray2, PyArrayDescrMethods, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
+};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+/// A Python integer index checked to fit `0..size` of what it indexes (`what` is
+/// "qubit" or "classical bit"); the error matches the core's out-of-range message.
+pub(crate) fn index(value: i64, what: &str, size: u32) -> PyResult<u32> {
+    match u32::try_from(value) {
+        Ok(v) if v < size => Ok(v),
+        _ => {
+            let plural = if what == "qubit" {
+                "qubits"
+            } else {
+                "classical bits"
+            };
+            Err(raise(
+                Kind::QubitIndex,
+                format!("{what} {value} is out of range for a circuit of {size} {plural}"),
+                &[],
+            ))
+        }
+    }
+}
+
+/// A non-negative count (qubits, classical bits) that fits `u32`.
+pub(crate) fn count(value: i64, what: &str) -> PyResult<u32> {
+    u32::try_from(value).map_err(|_| {
+        raise(
+            Kind::InvalidArgument,
+            format!("{what} must be between 0 and {}, got {value}", u32::MAX),
+            &[],
+        )
+    })
+}
+
+/// The type name of a Python object, for error messages.
+pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// A gate parameter: a number, or a name / affine expression (`"theta"`, `"2*theta + 0.1"`).
+pub(crate) fn param(obj: &Bound<'_, PyAny>) -> PyResult<Param> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return s.to_str()?.parse::<Param>().py();
+    }
+    obj.extract::<f64>().map(Param::Value).map_err(|_| {
+        type_error(format!(
+            "a gate parameter must be a number or a parameter name or expression such as \
+             \"theta\" or \"2*theta + 0.1\", got {}",
+            type_name(obj)
+        ))
+    })
+}
+
+/// Iterates `(key, value)` pairs of a dict or any mapping with `.items()`.
+fn mapping_items<'py>(
+    obj: &Bound<'py, PyAny>,
+    what: &str,
+) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+    let items: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> = if let Ok(d) = obj.cast::<PyDict>() {
+        d.iter().collect()
+    } else if obj.hasattr("items")? {
+        obj.call_method0("items")?
+            .try_iter()?
+            .map(|kv| kv?.extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>)>())
+            .collect::<PyResult<_>>()?
+    } else {
+        return Err(type_error(format!(
+            "{what} must be a dict of parameter names to values, got {}",
+            type_name(obj)
+        )));
+    };
+    items
+        .into_iter()
+        .map(|(k, v)| {
+            let name = k.extract::<String>().map_err(|_| {
+                type_error(format!(
+                    "parameter names must be strings, got {}",
+                    type_name(&k)
+                ))
+            })?;
+            Ok((name, v))
+        })
+        .collect()
+}
+
+/// Values for named parameters: `None` or a mapping `{"theta": 0.3}`.
+pub(crate) fn binding(params: Option<&Bound<'_, PyAny>>) -> PyResult<ParamBinding> {
+    let mut b = ParamBinding::new();
+    let Some(params) = params.filter(|p| !p.is_none()) else {
+        return Ok(b);
+    };
+    for (name, v) in mapping_items(params, "params")? {
+        let value = v.extract::<f64>().map_err(|_| {
+            type_error(format!(
+                "parameter `{name}` must be a real number, got {}",
+                type_name(&v)
+            ))
+        })?;
+        b.set(name, value);
+    }
+    Ok(b)
+}
+
+static NP_ASARRAY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// `numpy.asarray(obj)`.
+pub(crate) fn asarray<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyUntypedArray>> {
+    let py = obj.py();
+    let f = NP_ASARRAY.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        Ok(py.import("numpy")?.getattr("asarray")?.unbind())
+    })?;
+    Ok(f.bind(py).call1((obj,))?.cast_into::<PyUntypedArray>()?)
+}
+
+fn shape_text(shape: &[usize]) -> String {
+    match shape {
+        [n] => format!("({n},)"),
+        _ => format!(
+            "({})",
+            shape
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// One batch parameter: a scalar (broadcast) or one value per item.
+enum Column {
+    Scalar(f64),
+    Values(Vec<f64>),
+}
+
+/// A real 0-D or 1-D array-like (ints, floats, bools) as a [`Column`].
+fn column(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Column> {
+    if !obj.hasattr("__len__")? {
+        if let Ok(v) = obj.extract::<f64>() {
+            return Ok(Column::Scalar(v));
+        }
+    }
+    let arr = asarray(obj)?;
+    let kind = arr.dtype().kind();
+    if kind == b'c' {
+        return Err(type_error(format!(
+            "parameter `{name}` must be real, got a complex array (dtype {})",
+            arr.dtype()
+        )));
+    }
+    if !matches!(kind, b'b' | b'i' | b'u' | b'f') {
+        return Err(type_error(format!(
+            "parameter `{name}` must hold real numbers, got dtype {}",
+            arr.dtype()
+        )));
+    }
+    match arr.ndim() {
+        0 => Ok(Column::Scalar(arr.call_method0("item")?.extract::<f64>()?)),
+        1 => {
+            let f = arr
+                .call_method1("astype", ("float64",))?
+                .cast_into::<PyArray1<f64>>()?;
+            Ok(Column::Values(f.readonly().as_array().to_vec()))
+        }
+        _ => Err(raise(
+            Kind::InvalidArgument,
+            format!(
+                "parameter `{name}` must be a 1-D array with one value per batch item, got shape {}",
+                shape_text(arr.shape())
+            ),
+            &[],
+        )),
+    }
+}
+
+/// The bindings of a batch: a dict of names to 1-D arrays (or scalars, broadcast), all
+/// arrays of one length; or a sequence of dicts, one per item.
+pub(crate) fn batch_bindings(params: &Bound<'_, PyAny>) -> PyResult<Vec<ParamBinding>> {
+    let is_mapping =
+        params.cast::<PyDict>().is_ok() || (params.hasattr("items")? && params.hasattr("keys")?);
+    if !is_mapping {
+        if params.cast::<PyList>().is_ok() || params.cast::<PyTuple>().is_ok() {
+            return params
+                .try_iter()?
+                .map(|item| binding(Some(&item?)))
+                .collect();
+        }
+        return Err(type_error(format!(
+            "params must be a dict of parameter names to arrays, or a list of dicts, got {}",
+            type_name(params)
+        )));
+    }
+    let mut columns = Vec::new();
+    let mut len: Option<(usize, String)> = None;
+    for (name, v) in mapping_items(params, "params")? {
+        let col = column(&name, &v)?;
+        if let Column::Values(vals) = &col {
+            match &len {
+                None => len = Some((vals.len(), name.clone())),
+                Some((n, first)) if *n != vals.len() => {
+                    return Err(raise(
+                        Kind::InvalidArgument,
+                        format!(
+                            "parameter arrays differ in length: `{first}` has {n} values but `{name}` has {}",
+                            vals.len()
+                        ),
+                        &[],
+                    ))
+                }
+                _ => {}
+            }
+        }
+        columns.push((name, col));
+    }
+    let n = len.map_or(1, |(n, _)| n);
+    Ok((0..n)
+        .map(|i| {
+            let mut b = ParamBinding::new();
+            for (name, col) in &columns {
+                let v = match col {
+                    Column::Scalar(v) => *v,
+                    Column::Values(vs) => vs[i],
+                };
+                b.set(name.clone(), v);
+            }
+            b
+        })
+        .collect())
+}
+
+/// A square complex matrix from a 2-D array-like of numbers.
+pub(crate) fn matrix(obj: &Bound<'_, PyAny>) -> PyResult<Matrix> {
+    let arr = asarray(obj)?;
+    let kind = arr.dtype().kind();
+    if !matches!(kind, b'b' | b'i' | b'u' | b'f' | b'c') {
+        return Err(type_error(format!(
+            "a gate matrix must hold numbers, got dtype {}",
+            arr.dtype()
+        )));
+    }
+    let shape = arr.shape().to_vec();
+    if shape.len() != 2 || shape[0] != shape[1] {
+        return Err(Error::InvalidMatrix {
+            reason: format!(
+                "expected a square 2-D array of size 2^k x 2^k, got shape {}",
+                shape_text(&shape)
+            ),
+        })
+        .py();
+    }
+    let c = arr
+        .call_method1("astype", ("complex128",))?
+        .cast_into::<PyArray2<Complex64>>()?;
+    let data: Vec<Complex64> = c.readonly().as_array().iter().copied().collect();
+    Matrix::new(shape[0], data).py()
+}
+
+/// An observable from an `Observable` or its text form.
+pub(crate) fn observable(obj: &Bound<'_, PyAny>) -> PyResult<Observable> {
+    if let Ok(o) = obj.cast::<PyObservable>() {
+        return Ok(o.get().inner.clone());
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return s.to_str()?.parse::<Observable>().py();
+    }
+    Err(type_error(format!(
+        "expected an Observable or a string such as \"0.5*ZZI - XIX\", got {}",
+        type_name(obj)
+    )))
+}
+
+/// A list of observables (each an `Observable` or a string).
+pub(crate) fn observables(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Observable>> {
+    if obj.cast::<PyString>().is_ok() || obj.cast::<PyObservable>().is_ok() {
+        return Ok(vec![observable(obj)?]);
+    }
+    obj.try_iter()
+        .map_err(|_| {
+            type_error(format!(
+                "observables must be a list of Observables or strings, got {}",
+                type_name(obj)
+            ))
+        })?
+        .map(|o| observable(&o?))
+        .collect()
+}
+
+/// A list of qubit indices from an int or a sequence of ints.
+pub(crate) fn int_list(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<i64>> {
+    if let Ok(v) = obj.extract::<i64>() {
+        return Ok(vec![v]);
+    }
+    if obj.cast::<PyString>().is_ok() {
+        return Err(type_error(format!("{what} must be integers, got str")));
+    }
+    obj.extract::<Vec<i64>>().map_err(|_| {
+        type_error(format!(
+            "{what} must be an int or a sequence of ints, got {}",
+            type_name(obj)
+        ))
+    })
+}
+
+/// A state vector as a 1-D numpy array (complex64 or complex128), without a copy.
+pub(crate) fn statevector_array(py: Python<'_>, sv: StateVector) -> Bound<'_, PyAny> {
+    match sv {
+        StateVector::Single(v) => PyArray1::<Complex32>::from_vec(py, v).into_any(),
+        StateVector::Double(v) => PyArray1::<Complex64>::from_vec(py, v).into_any(),
+    }
+}
+
+/// A flat row-major buffer of a 2-D result.
+pub(crate) enum Table {
+    /// Real values (probabilities, expectation values).
+    Real(Vec<f64>),
+    /// complex64 amplitudes.
+    Single(Vec<Complex32>),
+    /// complex128 amplitudes.
+    Double(Vec<Complex64>),
+}
+
+/// A `rows x cols` numpy array from a flat buffer of exactly that many values.
+pub(crate) fn table_array(
+    py: Python<'_>,
+    rows: usize,
+    cols: usize,
+    table: Table,
+) -> PyResult<Bound<'_, PyAny>> {
+    fn two_d<T: numpy::Element>(
+        py: Python<'_>,
+        rows: usize,
+        cols: usize,
+        v: Vec<T>,
+    ) -> PyResult<Bound<'_, PyAny>> {
+        let a = Array2::from_shape_vec((rows, cols), v)
+            .map_err(|e| raise(Kind::Base, format!("internal shape error: {e}"), &[]))?;
+        Ok(PyArray2::from_owned_array(py, a).into_any())
+    }
+    match table {
+        Table::Real(v) => two_d(py, rows, cols, v),
+        Table::Single(v) => two_d(py, rows, cols, v),
+        Table::Double(v) => two_d(py, rows, cols, v),
+    }
+}
+
+/// A string as Python's `repr` writes it (single quotes), for `__repr__`s.
+pub(crate) fn py_repr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// A list of strings as Python's `repr` writes it: `['a', 'b']`.
+pub(crate) fn py_repr_list(items: &[String]) -> String {
+    let parts: Vec<String> = items.iter().map(|s| py_repr(s)).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// Most shots one call may draw (each outcome takes 8 bytes before counting).
+pub(crate) const MAX_SHOTS: usize = 1 << 30;
+
+/// Refuses shot counts whose outcome buffer could exhaust memory.
+pub(crate) fn check_shots(shots: usize) -> PyResult<()> {
+    if shots > MAX_SHOTS {
+        return Err(raise(
+            Kind::InvalidArgument,
+            format!("shots must be at most {MAX_SHOTS}, got {shots}"),
+            &[],
+        ));
+    }
+    Ok(())
+}

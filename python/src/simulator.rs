@@ -1,0 +1,308 @@
+//! `ferroq.Simulator`: runs whole circuits and whole batches in one call, GIL released.
+
+use crate::circuit::PyCircuit;
+use crate::convert::{batch_bindings, binding, table_array, Table};
+use crate::detach::detached;
+use crate::errors::{raise, IntoPyResult, Kind};
+use crate::result::{counts_dict, PyRunResult, SeedSource};
+use ferroq::{
+    AnyBackend, BackendConfig, BackendKind, Circuit, CompileOptions, Error, Operation, Output,
+    OutputData, Precision, Readout, Simulator, SimulatorOptions, StateVector,
+};
+use pyo3::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Runs circuits on one backend.
+///
+/// ``backend`` is ``"cpu"``, ``"wgpu"`` or ``"auto"`` (a hardware GPU when present, else
+/// the CPU); ``precision`` is ``"single"`` (complex64) or ``"double"`` (complex128),
+/// by default double on the CPU and single on the GPU; ``threads`` caps the CPU
+/// worker threads (default: all cores); ``seed`` makes measurements and sampling
+/// reproducible. Every simulating call hands the whole circuit (or batch) to Rust
+/// and releases the GIL until it is done.
+#[pyclass(frozen, module = "ferroq", name = "Simulator")]
+pub struct PySimulator {
+    inner: Simulator,
+    seeds: SeedSource,
+}
+
+/// The owned Rust circuit behind a Python `Circuit` (an O(1) `Arc` clone).
+fn owned(circuit: &Bound<'_, PyCircuit>) -> Arc<Circuit> {
+    circuit.borrow().inner.clone()
+}
+
+fn has_measurements(c: &Circuit) -> bool {
+    c.instructions()
+        .iter()
+        .any(|i| matches!(i.op, Operation::Measure { .. }))
+}
+
+/// Flattens batch outputs into one row-major table with `cols` values per row.
+fn flatten(outputs: Vec<Output>) -> ferroq::Result<(usize, Table)> {
+    let mut cols = 0;
+    let mut table: Option<Table> = None;
+    for o in outputs {
+        match (o.data, &mut table) {
+            (OutputData::Expectations(v) | OutputData::Probabilities(v), t) => {
+                cols = v.len();
+                match t {
+                    Some(Table::Real(all)) => all.extend(v),
+                    _ => *t = Some(Table::Real(v)),
+                }
+            }
+            (OutputData::StateVector(StateVector::Single(v)), t) => {
+                cols = v.len();
+                match t {
+                    Some(Table::Single(all)) => all.extend(v),
+                    _ => *t = Some(Table::Single(v)),
+                }
+            }
+            (OutputData::StateVector(StateVector::Double(v)), t) => {
+                cols = v.len();
+                match t {
+                    Some(Table::Double(all)) => all.extend(v),
+                    _ => *t = Some(Table::Double(v)),
+                }
+            }
+            _ => return Err(Error::invalid("unexpected batch output")),
+        }
+    }
+    Ok((cols, table.unwrap_or(Table::Real(Vec::new()))))
+}
+
+impl PySimulator {
+    /// Refuses (before running) a batch whose `rows` state vectors or probability
+    /// rows would not fit in the memory the backend may use.
+    fn check_batch_fits(&self, rows: usize, num_qubits: u32) -> PyResult<()> {
+        use ferroq::Backend;
+        let max = self.inner.backend().max_qubits();
+        let amp = self.inner.precision().amplitude_bytes() as u128;
+        let wanted = (rows as u128).saturating_mul(1u128 << num_qubits.min(100));
+        if wanted > 1u128 << max {
+            return Err(raise(
+                Kind::OutOfMemory,
+                format!(
+                    "a batch of {rows} outputs of 2^{num_qubits} values needs {} bytes but only \
+                     {} bytes are available; pass observables to get expectation values instead",
+                    wanted.saturating_mul(amp),
+                    (1u128 << max) * amp
+                ),
+                &[],
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[pymethods]
+impl PySimulator {
+    /// Creates a simulator (and its backend: thread pool or GPU device).
+    #[new]
+    #[pyo3(signature = (backend = "auto", precision = None, threads = None, seed = None, *, memory_limit = None, adapter = None, fusion = true))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        backend: &str,
+        precision: Option<&str>,
+        threads: Option<usize>,
+        seed: Option<u64>,
+        memory_limit: Option<u64>,
+        adapter: Option<String>,
+        fusion: bool,
+    ) -> PyResult<Self> {
+        let kind: BackendKind = backend.parse().py()?;
+        let precision = precision.map(str::parse::<Precision>).transpose().py()?;
+        let options = SimulatorOptions {
+            backend: BackendConfig {
+                kind,
+                precision,
+                threads,
+                memory_limit,
+                adapter,
+            },
+            seed,
+            compile: if fusion {
+                None
+            } else {
+                Some(CompileOptions::unfused())
+            },
+        };
+        let inner = detached(py, move |_| Simulator::with_options(options))?;
+        Ok(PySimulator {
+            inner,
+            seeds: SeedSource::new(seed),
+        })
+    }
+
+    /// The backend's name: ``"cpu"`` or ``"wgpu"``.
+    #[getter]
+    fn backend(&self) -> String {
+        self.inner.backend_name().to_string()
+    }
+
+    /// ``"single"`` or ``"double"``.
+    #[getter]
+    fn precision(&self) -> String {
+        self.inner.precision().to_string()
+    }
+
+    /// CPU worker threads (``None`` for a GPU backend).
+    #[getter]
+    fn threads(&self) -> Option<usize> {
+        match self.inner.backend() {
+            AnyBackend::Cpu(b) => Some(b.threads()),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+
+    /// The seed given at construction.
+    #[getter]
+    fn seed(&self) -> Option<u64> {
+        self.inner.options().seed
+    }
+
+    /// The largest qubit count this backend can hold.
+    #[getter]
+    fn max_qubits(&self) -> u32 {
+        use ferroq::Backend;
+        self.inner.backend().max_qubits()
+    }
+
+    fn __repr__(&self) -> String {
+        let threads = self.threads().map_or("None".to_string(), |t| t.to_string());
+        let seed = self.seed().map_or("None".to_string(), |s| s.to_string());
+        format!(
+            "Simulator(backend='{}', precision='{}', threads={threads}, seed={seed})",
+            self.backend(),
+            self.precision()
+        )
+    }
+
+    /// Runs ``circuit`` from ``|0...0>`` with ``params`` bound; returns the final state.
+    #[pyo3(signature = (circuit, params = None))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        circuit: &Bound<'_, PyCircuit>,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyRunResult> {
+        let c = owned(circuit);
+        let b = binding(params)?;
+        let result = detached(py, |_| self.inner.run(&c, &b))?;
+        Ok(PyRunResult::new(result, self.seeds.child()))
+    }
+
+    /// The final state vector of ``circuit`` (shorthand for ``run(...).statevector``).
+    #[pyo3(signature = (circuit, params = None))]
+    fn statevector<'py>(
+        &self,
+        py: Python<'py>,
+        circuit: &Bound<'py, PyCircuit>,
+        params: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let c = owned(circuit);
+        let b = binding(params)?;
+        let sv = detached(py, |_| self.inner.state_vector(&c, &b))?;
+        Ok(crate::convert::statevector_array(py, sv))
+    }
+
+    /// Draws ``shots`` outcomes; returns bitstring counts with qubit (or classical bit)
+    /// 0 rightmost. With measurements the bitstrings are the classical register;
+    /// without, all qubits.
+    #[pyo3(signature = (circuit, shots = 1024, params = None))]
+    fn sample(
+        &self,
+        py: Python<'_>,
+        circuit: &Bound<'_, PyCircuit>,
+        shots: usize,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        crate::convert::check_shots(shots)?;
+        let c = owned(circuit);
+        let b = binding(params)?;
+        let width = if has_measurements(&c) {
+            c.num_clbits()
+        } else {
+            c.num_qubits()
+        };
+        let counts = detached(py, |_| {
+            let outcomes = self.inner.sample(&c, shots, &b)?;
+            let mut counts = BTreeMap::new();
+            for o in outcomes {
+                *counts.entry(o).or_insert(0u64) += 1;
+            }
+            Ok(counts)
+        })?;
+        counts_dict(py, &counts, width)
+    }
+
+    /// The expectation value of ``observable`` (an ``Observable`` or a string such as
+    /// ``"0.5*ZZI - XIX"``) in the final state.
+    #[pyo3(signature = (circuit, observable, params = None))]
+    fn expectation(
+        &self,
+        py: Python<'_>,
+        circuit: &Bound<'_, PyCircuit>,
+        observable: &Bound<'_, PyAny>,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<f64> {
+        let c = owned(circuit);
+        let o = crate::convert::observable(observable)?;
+        let b = binding(params)?;
+        detached(py, |_| self.inner.expectation(&c, &o, &b))
+    }
+
+    /// Runs ``circuit`` once per parameter set, in one call.
+    ///
+    /// ``params`` is a dict of names to 1-D arrays of one length ``B`` (scalars are
+    /// broadcast) or a list of ``B`` dicts. With ``observables`` the result is a float64
+    /// array of shape ``(B, len(observables))``; otherwise ``readout`` picks
+    /// ``"statevector"`` (complex, ``(B, 2**n)``) or ``"probabilities"`` (float64,
+    /// ``(B, 2**n)``). Small states run items in parallel, large ones one at a time on
+    /// all cores. Ctrl-C interrupts between items with ``KeyboardInterrupt``.
+    #[pyo3(signature = (circuit, params, observables = None, *, readout = "statevector"))]
+    fn run_batch<'py>(
+        &self,
+        py: Python<'py>,
+        circuit: &Bound<'py, PyCircuit>,
+        params: &Bound<'py, PyAny>,
+        observables: Option<&Bound<'py, PyAny>>,
+        readout: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let c = owned(circuit);
+        let bindings = batch_bindings(params)?;
+        let request = match observables {
+            Some(o) => Readout::Expectation(crate::convert::observables(o)?),
+            None => match readout {
+                "statevector" => Readout::StateVector,
+                "probabilities" => Readout::Probabilities,
+                other => {
+                    return Err(raise(
+                        Kind::InvalidArgument,
+                        format!(
+                            "unknown readout `{other}`: expected \"statevector\" or \"probabilities\" (or pass observables)"
+                        ),
+                        &[],
+                    ))
+                }
+            },
+        };
+        let rows = bindings.len();
+        if !matches!(request, Readout::Expectation(_)) {
+            self.check_batch_fits(rows, c.num_qubits())?;
+        }
+        let (cols, table) = detached(py, |interrupt| {
+            let hook = || interrupt.poll();
+            let outputs = self.inner.run_batch(&c, &bindings, &request, Some(&hook))?;
+            flatten(outputs)
+        })?;
+        let cols = match &request {
+            Readout::Expectation(o) => o.len(),
+            _ if rows == 0 => 1usize << c.num_qubits().min(40),
+            _ => cols,
+        };
+        table_array(py, rows, cols, table)
+    }
+}
