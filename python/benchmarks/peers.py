@@ -108,7 +108,9 @@ class Rng:
 Gate = tuple[str, tuple[float, ...], tuple[int, ...]]
 
 
-def build(family: str, n: int, layers: int = DEFAULT_LAYERS, seed: int = DEFAULT_SEED) -> list[Gate]:
+def build(
+    family: str, n: int, layers: int = DEFAULT_LAYERS, seed: int = DEFAULT_SEED
+) -> list[Gate]:
     """The gates of ``family`` on ``n`` qubits (see families.rs for the definitions)."""
     g: list[Gate] = []
     if family == "ghz":
