@@ -4,9 +4,6 @@
 use rayon::prelude::*;
 use rayon::ThreadPool;
 
-/// Default amplitude-index work items per parallel task: big enough to amortise scheduling.
-pub(crate) const DEFAULT_CHUNK: usize = 1 << 14;
-
 /// Where a kernel runs: on the calling thread, or split over a Rayon pool.
 #[derive(Clone, Copy)]
 pub(crate) struct Exec<'a> {
@@ -18,15 +15,6 @@ pub(crate) struct Exec<'a> {
 }
 
 impl Exec<'_> {
-    /// Serial execution.
-    pub(crate) fn serial() -> Exec<'static> {
-        Exec {
-            pool: None,
-            chunk: DEFAULT_CHUNK,
-            cache_block_bytes: 0,
-        }
-    }
-
     /// The same split, on the calling thread only.
     pub(crate) fn serialized(&self) -> Exec<'static> {
         Exec {

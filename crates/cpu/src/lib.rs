@@ -142,15 +142,15 @@ impl CpuBackend {
         serial: bool,
     ) -> Result<Output> {
         let bound = program.bind(binding)?;
+        let exec = self.exec(program.num_qubits());
+        let exec = if serial { exec.serialized() } else { exec };
         let mut state = CpuState::new(
             program.num_qubits(),
             self.options.precision,
             self.options.memory_limit,
             seed,
-            Exec::serial(),
+            exec,
         )?;
-        let exec = self.exec(program.num_qubits());
-        let exec = if serial { exec.serialized() } else { exec };
         state.run(exec, bound.ops()?, bound.num_clbits())?;
         state.read(exec, request)
     }
@@ -169,11 +169,7 @@ impl Backend for CpuBackend {
 
     fn max_qubits(&self) -> u32 {
         let amp = self.options.precision.amplitude_bytes();
-        let avail = match (self.options.memory_limit, memory::available_memory()) {
-            (Some(l), Some(a)) => l.min(a),
-            (Some(l), None) | (None, Some(l)) => l,
-            (None, None) => 1 << 40,
-        };
+        let (avail, _) = memory::memory_budget(self.options.memory_limit);
         (63 - (avail / amp).max(1).leading_zeros()).min(memory::HARD_MAX_QUBITS)
     }
 

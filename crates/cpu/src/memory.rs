@@ -16,6 +16,17 @@ pub const HARD_MAX_QUBITS: u32 = 50;
 /// States up to this size are allocated without consulting the memory available.
 const SMALL_STATE_BYTES: u128 = 64 << 20;
 
+/// Bytes a state may take under `limit` and the memory available, and which of the
+/// two applies (`u64::MAX` and an empty name when neither is known).
+pub fn memory_budget(limit: Option<u64>) -> (u64, String) {
+    match (limit, available_memory()) {
+        (Some(l), Some(a)) if l <= a => (l, "configured memory limit".to_string()),
+        (Some(l), None) => (l, "configured memory limit".to_string()),
+        (_, Some(a)) => (a, "memory available on this machine".to_string()),
+        (None, None) => (u64::MAX, String::new()),
+    }
+}
+
 /// Checks that a state of `num_qubits` fits `limit` (or the memory available) and
 /// returns its size in bytes.
 pub fn check_fits(num_qubits: u32, precision: Precision, limit: Option<u64>) -> Result<usize> {
@@ -32,12 +43,7 @@ pub fn check_fits(num_qubits: u32, precision: Precision, limit: Option<u64>) -> 
     if limit.is_none() && needed <= SMALL_STATE_BYTES {
         return Ok(needed as usize);
     }
-    let (available, which) = match (limit, available_memory()) {
-        (Some(l), Some(a)) if l <= a => (l, "configured memory limit".to_string()),
-        (Some(l), None) => (l, "configured memory limit".to_string()),
-        (_, Some(a)) => (a, "memory available on this machine".to_string()),
-        (None, None) => (u64::MAX, String::new()),
-    };
+    let (available, which) = memory_budget(limit);
     if needed > available as u128 || needed > isize::MAX as u128 {
         return Err(Error::OutOfMemory {
             num_qubits,
