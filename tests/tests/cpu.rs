@@ -1,6 +1,7 @@
 //! The conformance suite on the CPU backend: complex128 and complex64, each with the
-//! default options and with the parallel and cache-blocked paths forced on tiny states
-//! (two threads, parallel from 0 qubits, 8-amplitude tasks, 512-byte cache blocks).
+//! default options (SIMD kernels where the CPU has them), with the portable kernels
+//! forced, and with the parallel and cache-blocked paths forced on tiny states (two
+//! threads, parallel from 0 qubits, 8-amplitude tasks, 512-byte cache blocks).
 
 use ferroq_conformance::conformance_suite;
 use ferroq_core::Precision;
@@ -10,6 +11,15 @@ fn cpu(precision: Precision) -> CpuBackend {
     CpuBackend::new(CpuOptions {
         precision,
         threads: None,
+        ..Default::default()
+    })
+    .expect("CPU backend")
+}
+
+fn cpu_portable(precision: Precision) -> CpuBackend {
+    CpuBackend::new(CpuOptions {
+        precision,
+        simd: false,
         ..Default::default()
     })
     .expect("CPU backend")
@@ -34,4 +44,10 @@ conformance_suite!(cpu_double_parallel, Precision::Double, || {
 });
 conformance_suite!(cpu_single_parallel, Precision::Single, || {
     cpu_forced_parallel(Precision::Single)
+});
+conformance_suite!(cpu_double_portable, Precision::Double, || {
+    cpu_portable(Precision::Double)
+});
+conformance_suite!(cpu_single_portable, Precision::Single, || {
+    cpu_portable(Precision::Single)
 });

@@ -98,7 +98,7 @@ impl Tiling {
                 } => {
                     let t: Vec<u32> = targets.iter().map(map).collect();
                     let c: Vec<u32> = controls.iter().map(map).collect();
-                    Prepared::dense(local_n, &t, &c, matrix.data())
+                    Prepared::dense(local_n, &t, &c, matrix.data(), exec.simd)
                 }
                 Op::Diagonal {
                     targets,

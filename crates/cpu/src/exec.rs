@@ -12,6 +12,8 @@ pub(crate) struct Exec<'a> {
     pub(crate) chunk: usize,
     /// Bytes of a cache block (0: no cache blocking).
     pub(crate) cache_block_bytes: usize,
+    /// Whether the SIMD kernels run (enabled and detected).
+    pub(crate) simd: bool,
 }
 
 impl Exec<'_> {
@@ -21,6 +23,7 @@ impl Exec<'_> {
             pool: None,
             chunk: self.chunk,
             cache_block_bytes: self.cache_block_bytes,
+            simd: self.simd,
         }
     }
 

@@ -9,6 +9,7 @@ use crate::exec::{Exec, SharedMut};
 use crate::layout::{BitGather, Plan};
 use crate::pairs::{for_pairs, sum_pairs};
 use crate::scalar::{cast, Real};
+use crate::simd;
 use ferroq_core::{Error, Result};
 use num_complex::{Complex, Complex64};
 
@@ -22,15 +23,28 @@ pub(crate) const MAX_DENSE_QUBITS: usize = 12;
 /// Largest qubit set a diagonal is expanded over (its table has `2^k` entries).
 const MAX_DIAGONAL_TABLE_QUBITS: usize = 16;
 
+/// Smallest target qubit of the contiguous half-block kernel: below it the pairs are
+/// too short for whole vectors and the index-plan kernel is faster.
+const MIN_PAIR_TARGET: u32 = 3;
+
+/// A dense matrix in the SIMD kernel's layout.
+pub(crate) struct SimdMatrix<T> {
+    packed: Vec<T>,
+    /// Each vector's output rows are adjacent in memory.
+    contig: bool,
+}
+
 /// A unitary op ready to apply to states of a fixed qubit count.
 pub(crate) enum Prepared<T: Real> {
-    /// Uncontrolled 1-qubit matrix: contiguous half-block pairs.
+    /// Uncontrolled 1-qubit matrix on a target of at least `MIN_PAIR_TARGET`:
+    /// contiguous half-block pairs.
     Pair { target: u32, m: [Complex<T>; 4] },
     /// Dense k-qubit matrix, possibly controlled, through an index plan.
     Dense {
         plan: Plan,
         m: Vec<Complex<T>>,
         k: usize,
+        simd: Option<SimdMatrix<T>>,
     },
     /// Uncontrolled 1-qubit diagonal.
     DiagPair { target: u32, d: [Complex<T>; 2] },
@@ -44,12 +58,14 @@ pub(crate) enum Prepared<T: Real> {
 }
 
 impl<T: Real> Prepared<T> {
-    /// Prepares a dense op for states of `num_qubits` qubits.
+    /// Prepares a dense op for states of `num_qubits` qubits; with `simd`, also in the
+    /// SIMD kernel's layout.
     pub(crate) fn dense(
         num_qubits: u32,
         targets: &[u32],
         controls: &[u32],
         m: &[Complex64],
+        simd: bool,
     ) -> Result<Self> {
         let k = targets.len();
         if k > MAX_DENSE_QUBITS {
@@ -58,17 +74,18 @@ impl<T: Real> Prepared<T> {
             )));
         }
         let m: Vec<Complex<T>> = m.iter().map(|z| cast(*z)).collect();
-        if k == 1 && controls.is_empty() {
+        if k == 1 && controls.is_empty() && targets[0] >= MIN_PAIR_TARGET {
             return Ok(Prepared::Pair {
                 target: targets[0],
                 m: [m[0], m[1], m[2], m[3]],
             });
         }
-        Ok(Prepared::Dense {
-            plan: Plan::new(num_qubits, targets, controls),
-            m,
-            k,
-        })
+        let plan = Plan::new(num_qubits, targets, controls);
+        let simd = (simd && plan.offsets.len() <= simd::MAX_GROUP).then(|| SimdMatrix {
+            packed: simd::pack_rows(&m, plan.offsets.len()),
+            contig: simd::rows_contiguous::<T>(&plan.offsets),
+        });
+        Ok(Prepared::Dense { plan, m, k, simd })
     }
 
     /// Prepares a diagonal op for states of `num_qubits` qubits.
@@ -113,6 +130,13 @@ impl<T: Real> Prepared<T> {
     /// Applies the op to `amps` (which must have the prepared size).
     pub(crate) fn apply(&self, exec: Exec<'_>, amps: &mut [Complex<T>]) {
         match self {
+            Prepared::Pair { target, m } if exec.simd => {
+                // SAFETY: the SIMD kernels run only where detected; half-blocks hold
+                // at least 2^MIN_PAIR_TARGET amplitudes, a whole number of vectors.
+                for_pairs(exec, amps, *target, |lo, hi| unsafe {
+                    simd::pair(lo, hi, m)
+                });
+            }
             Prepared::Pair { target, m } => {
                 let [m00, m01, m10, m11] = *m;
                 for_pairs(exec, amps, *target, |lo, hi| {
@@ -123,17 +147,45 @@ impl<T: Real> Prepared<T> {
                     }
                 });
             }
-            Prepared::Dense { plan, m, k } => apply_planned(exec, amps, plan, m, *k),
+            Prepared::Dense {
+                plan,
+                simd: Some(sm),
+                ..
+            } => {
+                let ptr = SharedMut::new(amps);
+                for_each_window(exec, plan, plan.offsets.len(), |base| {
+                    // SAFETY: the matrix was packed for this group size, the kernel
+                    // runs only where detected, and each window's groups belong to
+                    // this task alone.
+                    unsafe {
+                        simd::dense_window(
+                            ptr.at(0),
+                            base,
+                            &plan.table,
+                            &plan.offsets,
+                            &sm.packed,
+                            sm.contig,
+                        )
+                    }
+                });
+            }
+            Prepared::Dense { plan, m, k, .. } => apply_planned(exec, amps, plan, m, *k),
             Prepared::DiagPair { target, d } => {
                 let one = Complex::new(T::one(), T::zero());
                 let [d0, d1] = *d;
+                let simd = exec.simd;
+                let scale = |run: &mut [Complex<T>], f: Complex<T>| {
+                    if f == one {
+                    } else if simd {
+                        // SAFETY: the SIMD kernels run only where detected.
+                        unsafe { simd::scale(run, f) }
+                    } else {
+                        run.iter_mut().for_each(|a| *a = *a * f);
+                    }
+                };
                 for_pairs(exec, amps, *target, |lo, hi| {
-                    if d0 != one {
-                        lo.iter_mut().for_each(|a| *a = *a * d0);
-                    }
-                    if d1 != one {
-                        hi.iter_mut().for_each(|a| *a = *a * d1);
-                    }
+                    scale(lo, d0);
+                    scale(hi, d1);
                 });
             }
             Prepared::DiagTable { gather, table } => {
@@ -147,8 +199,14 @@ impl<T: Real> Prepared<T> {
                     let run = unsafe {
                         std::slice::from_raw_parts_mut(ptr.at(start), 256.min(len - start))
                     };
-                    for (j, a) in run.iter_mut().enumerate() {
-                        *a = *a * table[hi | low[j] as usize];
+                    if exec.simd {
+                        // SAFETY: the SIMD kernels run only where detected; the table
+                        // covers every gathered index.
+                        unsafe { simd::diag_table(run, table, hi, low) }
+                    } else {
+                        for (j, a) in run.iter_mut().enumerate() {
+                            *a = *a * table[hi | low[j] as usize];
+                        }
                     }
                 });
             }
@@ -165,6 +223,18 @@ impl<T: Real> Prepared<T> {
     }
 }
 
+/// Runs `window(first index)` for every window of `plan`, in parallel when allowed.
+fn for_each_window(
+    exec: Exec<'_>,
+    plan: &Plan,
+    group_size: usize,
+    window: impl Fn(usize) + Sync + Send,
+) {
+    let per_window = plan.table.len() * group_size;
+    let grain = exec.chunk.div_ceil(per_window.max(1));
+    exec.for_each_index(plan.windows, grain, |w| window(plan.window_base(w)));
+}
+
 /// Runs `group(base)` for every base of `plan`, in parallel windows when allowed.
 fn for_each_group(
     exec: Exec<'_>,
@@ -172,10 +242,7 @@ fn for_each_group(
     group_size: usize,
     group: impl Fn(usize) + Sync + Send,
 ) {
-    let per_window = plan.table.len() * group_size;
-    let grain = exec.chunk.div_ceil(per_window.max(1));
-    exec.for_each_index(plan.windows, grain, |w| {
-        let base = plan.window_base(w);
+    for_each_window(exec, plan, group_size, |base| {
         for &b in &plan.table {
             group(base + b);
         }

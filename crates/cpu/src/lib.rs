@@ -27,6 +27,7 @@ pub mod memory;
 mod pairs;
 mod readout;
 mod scalar;
+mod simd;
 mod state;
 
 pub use scalar::Real;
@@ -59,6 +60,10 @@ pub struct CpuOptions {
     /// qubits below the block are applied chunk by chunk in one memory pass. 0 turns
     /// cache blocking off.
     pub cache_block_bytes: usize,
+    /// Use the explicit SIMD kernels (AVX2 + FMA on x86-64) when the CPU has them,
+    /// checked at run time (default true). False forces the portable kernels; tests
+    /// run both.
+    pub simd: bool,
 }
 
 impl Default for CpuOptions {
@@ -70,6 +75,7 @@ impl Default for CpuOptions {
             parallel_threshold: 14,
             parallel_chunk: 1 << 14,
             cache_block_bytes: 256 * 1024,
+            simd: true,
         }
     }
 }
@@ -130,6 +136,7 @@ impl CpuBackend {
             pool,
             chunk: self.options.parallel_chunk,
             cache_block_bytes: self.options.cache_block_bytes,
+            simd: self.options.simd && simd::detected(),
         }
     }
 

@@ -18,9 +18,13 @@ pub trait Real:
     fn from_f64(v: f64) -> Self;
     /// Widens to f64.
     fn to_f64(self) -> f64;
+    /// True for f64 (the SIMD kernels pick their vector layout by it).
+    #[doc(hidden)]
+    const IS_F64: bool;
 }
 
 impl Real for f32 {
+    const IS_F64: bool = false;
     fn from_f64(v: f64) -> Self {
         v as f32
     }
@@ -30,6 +34,7 @@ impl Real for f32 {
 }
 
 impl Real for f64 {
+    const IS_F64: bool = true;
     fn from_f64(v: f64) -> Self {
         v
     }

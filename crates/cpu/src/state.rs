@@ -184,7 +184,7 @@ fn block_bits<T: Real>(exec: Exec<'_>) -> u32 {
     }
 }
 
-fn prepare<T: Real>(op: &Op, num_qubits: u32) -> Result<Option<Prepared<T>>> {
+fn prepare<T: Real>(op: &Op, num_qubits: u32, simd: bool) -> Result<Option<Prepared<T>>> {
     Ok(match op {
         Op::Dense {
             targets,
@@ -195,6 +195,7 @@ fn prepare<T: Real>(op: &Op, num_qubits: u32) -> Result<Option<Prepared<T>>> {
             targets,
             controls,
             matrix.data(),
+            simd,
         )?),
         Op::Diagonal {
             targets,
@@ -226,7 +227,7 @@ fn run_ops<T: Real>(
             }
         }
         i += 1;
-        if let Some(p) = prepare::<T>(op, n)? {
+        if let Some(p) = prepare::<T>(op, n, exec.simd)? {
             p.apply(exec, v);
             continue;
         }

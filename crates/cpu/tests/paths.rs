@@ -1,5 +1,6 @@
 //! The CPU backend's parallel, chunked and cache-blocked code paths agree with its
-//! plain serial path. (Correctness against an independent reference is the conformance
+//! plain serial path with the portable kernels (SIMD kernels on where the CPU has
+//! them). (Correctness against an independent reference is the conformance
 //! suite's job in `tests/`; this checks that tuning knobs never change results.)
 
 use ferroq_core::{compile, Backend, Circuit, CompileOptions, Precision, Readout, Rng};
@@ -56,6 +57,7 @@ fn tuned_paths_match_the_serial_path() {
             precision,
             threads: Some(1),
             cache_block_bytes: 0,
+            simd: false,
             ..Default::default()
         })
         .unwrap();
