@@ -50,8 +50,8 @@ pub use state::WgpuState;
 
 use context::Ctx;
 use ferroq_core::{
-    check_readout, rng::derive_seed, Backend, BatchOptions, Error, Output, ParamBinding, Precision,
-    Program, Readout, Result,
+    check_readout, rng::derive_seed, Backend, BatchOptions, CompileOptions, Error, Output,
+    ParamBinding, Precision, Program, Readout, Result,
 };
 use std::sync::Arc;
 
@@ -178,6 +178,23 @@ impl Backend for WgpuBackend {
 
     fn max_qubits(&self) -> u32 {
         self.ctx.max_qubits()
+    }
+
+    /// Fusion up to 2 qubits on GPUs: on an H100 the 1- and 2-qubit kernels run at
+    /// memory speed while 3- and 4-qubit dense blocks are compute-bound, so larger
+    /// blocks lose (random layered circuit, 28 qubits, complex64: 286 ms fused to 2
+    /// qubits, 1.37 s to 3, 790 ms to 4; `benches/results/h100-2026-11-25`). Software
+    /// adapters (lavapipe) keep the core default (no GPU memory to save there; not
+    /// re-measured).
+    fn compile_options(&self) -> CompileOptions {
+        if self.ctx.info.device_type == "cpu" {
+            CompileOptions::default()
+        } else {
+            CompileOptions {
+                max_fused_qubits: 2,
+                ..CompileOptions::default()
+            }
+        }
     }
 
     fn alloc(&self, num_qubits: u32, seed: u64) -> Result<WgpuState> {

@@ -119,16 +119,17 @@ impl WgpuState {
             }
         }
         let layout = PageLayout::new(num_qubits, ctx.page_qubits);
-        if let Some((pages, mut scratch)) = Pooled::take(&ctx, layout) {
-            scratch.pending_init = Some(true);
-            return Ok(WgpuState {
+        if let Some((pages, scratch)) = Pooled::take(&ctx, layout) {
+            let state = WgpuState {
                 ctx,
                 layout,
                 pages,
                 clbits: Vec::new(),
                 rng: Rng::new(seed),
                 scratch: Mutex::new(scratch),
-            });
+            };
+            state.initialize()?;
+            return Ok(state);
         }
         let page_bytes = layout.page_len() * precision.amplitude_bytes();
         let made = ctx.guarded(|| {
@@ -158,16 +159,37 @@ impl WgpuState {
             },
             other => other.into_error(),
         })?;
-        Ok(WgpuState {
+        let state = WgpuState {
             ctx,
             layout,
             pages,
             clbits: Vec::new(),
             rng: Rng::new(seed),
-            scratch: Mutex::new(Scratch {
-                pending_init: Some(false),
-                ..Scratch::default()
-            }),
+            scratch: Mutex::new(Scratch::default()),
+        };
+        state.initialize()?;
+        Ok(state)
+    }
+
+    /// Writes `|0…0>` now and waits for it, so the allocation (not the first run) pays
+    /// for the first touch of the pages: every page is cleared explicitly, which also
+    /// settles wgpu's lazy zero-initialisation of fresh buffers.
+    fn initialize(&self) -> Result<()> {
+        self.scratch.lock().map_err(|_| poisoned())?.pending_init = None;
+        self.ctx.checked(|| {
+            let mut encoder =
+                self.ctx
+                    .device
+                    .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                        label: Some("ferroq initialise state"),
+                    });
+            for page in &self.pages {
+                encoder.clear_buffer(page, 0, None);
+            }
+            let amp = self.ctx.precision.amplitude_bytes();
+            encoder.copy_buffer_to_buffer(&self.ctx.one, 0, &self.pages[0], 0, amp);
+            self.ctx.submit(encoder.finish());
+            self.ctx.wait()
         })
     }
 
@@ -244,7 +266,11 @@ impl WgpuState {
         let Runner {
             mut parts, mut rec, ..
         } = runner;
-        parts.flush(&mut rec).map(|_| ())
+        parts.flush(&mut rec)?;
+        // Return once the GPU is done: timings are honest and execution errors (a lost
+        // device) belong to this run.
+        self.ctx.wait()?;
+        self.ctx.checked(|| Ok(()))
     }
 
     pub(crate) fn read(&self, request: &Readout) -> Result<Output> {
