@@ -7,10 +7,10 @@
 use crate::convert::{count, index, int_list, param};
 use crate::errors::{raise, IntoPyResult, Kind};
 use crate::instruction::PyInstruction;
-use ferroq::{Circuit, Condition, Gate, Instruction, Operation, Param};
+use ferroq::{Circuit, CompileOptions, Condition, Gate, Instruction, Operation, Param, Program};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// A quantum circuit on ``num_qubits`` qubits and ``num_clbits`` classical bits.
 ///
@@ -22,12 +22,55 @@ use std::sync::Arc;
 #[pyclass(module = "ferroq", name = "Circuit")]
 pub struct PyCircuit {
     pub(crate) inner: Arc<Circuit>,
+    /// The last compilation of `inner` and the options it used, so running the same
+    /// circuit again skips validation and fusion; every edit clears it.
+    pub(crate) compiled: ProgramCache,
+}
+
+/// A compiled program with the options it was compiled under.
+type Compiled = (CompileOptions, Arc<Program>);
+
+/// A circuit's last compiled program, keyed by the compile options.
+#[derive(Default, Clone)]
+pub(crate) struct ProgramCache(Arc<Mutex<Option<Compiled>>>);
+
+impl ProgramCache {
+    /// The program of `circuit` under `options`: the cached one when the options match,
+    /// else `compile()`'s, which is then cached.
+    pub(crate) fn get_or_compile(
+        &self,
+        options: &CompileOptions,
+        compile: impl FnOnce() -> ferroq::Result<Program>,
+    ) -> ferroq::Result<Arc<Program>> {
+        if let Ok(slot) = self.0.lock() {
+            if let Some((o, p)) = slot.as_ref() {
+                if o == options {
+                    return Ok(p.clone());
+                }
+            }
+        }
+        let program = Arc::new(compile()?);
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some((options.clone(), program.clone()));
+        }
+        Ok(program)
+    }
 }
 
 impl PyCircuit {
     /// Wraps a Rust circuit.
     pub(crate) fn from_circuit(c: Circuit) -> Self {
-        PyCircuit { inner: Arc::new(c) }
+        PyCircuit {
+            inner: Arc::new(c),
+            compiled: ProgramCache::default(),
+        }
+    }
+
+    /// The circuit, for an edit: the compiled program no longer matches, so it is
+    /// dropped (and a copy sharing the circuit is left untouched).
+    fn edit(&mut self) -> &mut Circuit {
+        self.compiled = ProgramCache::default();
+        Arc::make_mut(&mut self.inner)
     }
 
     fn qubits(&self, qs: &[i64]) -> PyResult<Vec<u32>> {
@@ -56,7 +99,7 @@ impl PyCircuit {
     /// Validates and appends a gate.
     fn push(&mut self, gate: Gate, controls: &[i64], targets: &[i64]) -> PyResult<()> {
         let ins = self.gate_instruction(gate, controls, targets)?;
-        Arc::make_mut(&mut self.inner).push(ins);
+        self.edit().push(ins);
         Ok(())
     }
 }
@@ -137,6 +180,7 @@ impl PyCircuit {
     fn copy(&self) -> Self {
         PyCircuit {
             inner: self.inner.clone(),
+            compiled: self.compiled.clone(),
         }
     }
 
@@ -175,7 +219,7 @@ impl PyCircuit {
             let mut me = slf.borrow_mut();
             let mut c = (*me.inner).clone();
             c.compose(&other, map.as_deref()).py()?;
-            me.inner = Arc::new(c);
+            *me.edit() = c;
             drop(me);
             Ok(slf.clone())
         } else {
@@ -198,7 +242,7 @@ impl PyCircuit {
     fn __iadd__(&mut self, other: &Self) -> PyResult<()> {
         let mut c = (*self.inner).clone();
         c.compose(&other.inner, None).py()?;
-        self.inner = Arc::new(c);
+        *self.edit() = c;
         Ok(())
     }
 
@@ -421,7 +465,7 @@ impl PyCircuit {
         if gamma != Param::Value(0.0) {
             slf.push(Gate::P(gamma), &[], &[control])?;
         }
-        Arc::make_mut(&mut slf.inner).push(cu);
+        slf.edit().push(cu);
         Ok(slf)
     }
 
@@ -501,20 +545,20 @@ impl PyCircuit {
     fn measure(mut slf: PyRefMut<'_, Self>, qubit: i64, clbit: Option<i64>) -> Chain<'_> {
         let q = index(qubit, "qubit", slf.inner.num_qubits())?;
         let c = clbit_index(clbit.unwrap_or(qubit))?;
-        Arc::make_mut(&mut slf.inner).measure(q, c);
+        slf.edit().measure(q, c);
         Ok(slf)
     }
 
     /// Measures every qubit ``q`` into classical bit ``q``.
     fn measure_all(mut slf: PyRefMut<'_, Self>) -> Chain<'_> {
-        Arc::make_mut(&mut slf.inner).measure_all();
+        slf.edit().measure_all();
         Ok(slf)
     }
 
     /// Resets ``qubit`` to ``|0>``.
     fn reset(mut slf: PyRefMut<'_, Self>, qubit: i64) -> Chain<'_> {
         let q = index(qubit, "qubit", slf.inner.num_qubits())?;
-        Arc::make_mut(&mut slf.inner).reset(q);
+        slf.edit().reset(q);
         Ok(slf)
     }
 
@@ -526,7 +570,7 @@ impl PyCircuit {
             qs.extend(int_list(&q, "qubits")?);
         }
         let qs = slf.qubits(&qs)?;
-        Arc::make_mut(&mut slf.inner).barrier(&qs);
+        slf.edit().barrier(&qs);
         Ok(slf)
     }
 
@@ -565,7 +609,7 @@ impl PyCircuit {
             value,
         });
         slf.inner.validate_instruction(&probe).py()?;
-        Arc::make_mut(&mut slf.inner).c_if(&bits, value);
+        slf.edit().c_if(&bits, value);
         Ok(slf)
     }
 }

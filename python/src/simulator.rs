@@ -1,13 +1,14 @@
 //! `ferroq.Simulator`: runs whole circuits and whole batches in one call, GIL released.
 
-use crate::circuit::PyCircuit;
+use crate::circuit::{ProgramCache, PyCircuit};
 use crate::convert::{batch_bindings, binding, table_array, Table};
 use crate::detach::detached;
 use crate::errors::{raise, IntoPyResult, Kind};
 use crate::result::{counts_dict, PyRunResult, SeedSource};
 use ferroq::{
     AnyBackend, BackendConfig, BackendKind, Circuit, CompileOptions, Error, Operation, Output,
-    OutputData, Precision, Readout, Simulator, SimulatorOptions, StateVector,
+    OutputData, ParamBinding, Precision, Program, Readout, Simulator, SimulatorOptions,
+    StateVector,
 };
 use pyo3::prelude::*;
 use std::collections::BTreeMap;
@@ -30,6 +31,12 @@ pub struct PySimulator {
 /// The owned Rust circuit behind a Python `Circuit` (an O(1) `Arc` clone).
 fn owned(circuit: &Bound<'_, PyCircuit>) -> Arc<Circuit> {
     circuit.borrow().inner.clone()
+}
+
+/// The circuit behind a Python `Circuit` with its compiled-program cache.
+fn owned_with_cache(circuit: &Bound<'_, PyCircuit>) -> (Arc<Circuit>, ProgramCache) {
+    let c = circuit.borrow();
+    (c.inner.clone(), c.compiled.clone())
 }
 
 fn has_measurements(c: &Circuit) -> bool {
@@ -92,6 +99,27 @@ impl PySimulator {
             ));
         }
         Ok(())
+    }
+}
+
+impl PySimulator {
+    /// `circuit`'s program for this simulator, bound by `b`: compiled once per circuit
+    /// and compile options (the circuit caches it), bound per call when it has
+    /// parameters.
+    fn program(
+        &self,
+        circuit: &Circuit,
+        cache: &ProgramCache,
+        b: &ParamBinding,
+    ) -> ferroq::Result<Arc<Program>> {
+        let p = cache.get_or_compile(&self.inner.compile_options(), || {
+            self.inner.compile(circuit)
+        })?;
+        if b.is_empty() && p.parameters().is_empty() {
+            Ok(p)
+        } else {
+            Ok(Arc::new(p.bind(b)?))
+        }
     }
 }
 
@@ -188,9 +216,12 @@ impl PySimulator {
         circuit: &Bound<'_, PyCircuit>,
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyRunResult> {
-        let c = owned(circuit);
+        let (c, cache) = owned_with_cache(circuit);
         let b = binding(params)?;
-        let result = detached(py, |_| self.inner.run(&c, &b))?;
+        let result = detached(py, |_| {
+            let p = self.program(&c, &cache, &b)?;
+            self.inner.run_program(&p)
+        })?;
         Ok(PyRunResult::new(result, self.seeds.child()))
     }
 
@@ -202,9 +233,12 @@ impl PySimulator {
         circuit: &Bound<'py, PyCircuit>,
         params: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let c = owned(circuit);
+        let (c, cache) = owned_with_cache(circuit);
         let b = binding(params)?;
-        let sv = detached(py, |_| self.inner.state_vector(&c, &b))?;
+        let sv = detached(py, |_| {
+            let p = self.program(&c, &cache, &b)?;
+            self.inner.run_program(&p)?.state_vector()
+        })?;
         Ok(crate::convert::statevector_array(py, sv))
     }
 
@@ -248,10 +282,16 @@ impl PySimulator {
         observable: &Bound<'_, PyAny>,
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<f64> {
-        let c = owned(circuit);
+        let (c, cache) = owned_with_cache(circuit);
         let o = crate::convert::observable(observable)?;
         let b = binding(params)?;
-        detached(py, |_| self.inner.expectation(&c, &o, &b))
+        detached(py, |_| {
+            let p = self.program(&c, &cache, &b)?;
+            Ok(self
+                .inner
+                .run_program(&p)?
+                .expectations(std::slice::from_ref(&o))?[0])
+        })
     }
 
     /// Runs ``circuit`` once per parameter set, in one call.

@@ -603,21 +603,21 @@ impl Circuit {
                 targets,
                 controls,
             } => {
-                let name = ins.name();
+                // The name is built only for an error message.
+                let name = || ins.name();
                 if targets.len() != gate.num_targets() as usize {
                     return Err(Error::Arity {
-                        gate: name,
+                        gate: name(),
                         what: "target qubits",
                         expected: gate.num_targets() as usize,
                         got: targets.len(),
                     });
                 }
-                let mut seen = BTreeSet::new();
-                for &q in controls.iter().chain(targets) {
+                for (i, &q) in controls.iter().chain(targets).enumerate() {
                     self.check_qubit(q)?;
-                    if !seen.insert(q) {
+                    if controls.iter().chain(targets).take(i).any(|&p| p == q) {
                         return Err(Error::DuplicateQubit {
-                            gate: name,
+                            gate: name(),
                             qubit: q,
                         });
                     }
@@ -626,7 +626,7 @@ impl Circuit {
                     if let Param::Value(v) = p {
                         if !v.is_finite() {
                             return Err(Error::NonFiniteParameter {
-                                gate: name,
+                                gate: name(),
                                 value: *v,
                             });
                         }
@@ -634,7 +634,7 @@ impl Circuit {
                     if let Param::Affine { terms, constant } = p {
                         if !constant.is_finite() || terms.iter().any(|t| !t.1.is_finite()) {
                             return Err(Error::NonFiniteParameter {
-                                gate: name,
+                                gate: name(),
                                 value: f64::NAN,
                             });
                         }

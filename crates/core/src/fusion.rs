@@ -281,7 +281,11 @@ pub(crate) fn fuse(items: Vec<Lowered>, options: &CompileOptions) -> Vec<Op> {
         let mut body = Body::Diag(vec![Complex64::new(1.0, 0.0)]);
         for (k, &i) in touched.iter().enumerate() {
             let b = open.remove(i - k);
-            body = kron(body, merged_qubits.len(), b.body, b.qubits.len());
+            body = if merged_qubits.is_empty() {
+                b.body
+            } else {
+                kron(body, merged_qubits.len(), b.body, b.qubits.len())
+            };
             merged_qubits.extend(&b.qubits);
         }
         let fresh: Vec<u32> = qubits

@@ -149,6 +149,14 @@ impl Matrix {
         Ok(())
     }
 
+    /// `true` if this is exactly the identity.
+    pub fn is_identity(&self) -> bool {
+        let n = self.dim;
+        let one = Complex64::new(1.0, 0.0);
+        let zero = Complex64::new(0.0, 0.0);
+        (0..n).all(|i| (0..n).all(|j| self.data[i * n + j] == if i == j { one } else { zero }))
+    }
+
     /// `true` if every off-diagonal entry is exactly zero.
     pub fn is_diagonal(&self) -> bool {
         let n = self.dim;

@@ -262,7 +262,7 @@ fn lower_instruction(ins: &Instruction, binding: &ParamBinding) -> Result<Option
         } => {
             let params = gate.eval_params(binding)?;
             let matrix = gate.matrix_of(&params);
-            if matrix == Matrix::identity(matrix.num_qubits()) {
+            if matrix.is_identity() {
                 return Ok(None);
             }
             if matrix.is_diagonal() {

@@ -46,7 +46,7 @@ pub(crate) enum Prepared<T: Real> {
         k: usize,
         simd: Option<SimdMatrix<T>>,
     },
-    /// Uncontrolled 1-qubit diagonal.
+    /// Uncontrolled 1-qubit diagonal on a target of at least `MIN_PAIR_TARGET`.
     DiagPair { target: u32, d: [Complex<T>; 2] },
     /// Diagonal (controls folded in) through a byte-wise index gather.
     DiagTable {
@@ -97,7 +97,7 @@ impl<T: Real> Prepared<T> {
     ) -> Self {
         let d: Vec<Complex<T>> = diag.iter().map(|z| cast(*z)).collect();
         let one = Complex::new(T::one(), T::zero());
-        if targets.len() == 1 && controls.is_empty() {
+        if targets.len() == 1 && controls.is_empty() && targets[0] >= MIN_PAIR_TARGET {
             return Prepared::DiagPair {
                 target: targets[0],
                 d: [d[0], d[1]],
@@ -161,7 +161,7 @@ impl<T: Real> Prepared<T> {
                         simd::dense_window(
                             ptr.at(0),
                             base,
-                            &plan.table,
+                            plan.bases,
                             &plan.offsets,
                             &sm.packed,
                             sm.contig,
@@ -230,7 +230,7 @@ fn for_each_window(
     group_size: usize,
     window: impl Fn(usize) + Sync + Send,
 ) {
-    let per_window = plan.table.len() * group_size;
+    let per_window = plan.bases.count * group_size;
     let grain = exec.chunk.div_ceil(per_window.max(1));
     exec.for_each_index(plan.windows, grain, |w| window(plan.window_base(w)));
 }
@@ -243,7 +243,7 @@ fn for_each_group(
     group: impl Fn(usize) + Sync + Send,
 ) {
     for_each_window(exec, plan, group_size, |base| {
-        for &b in &plan.table {
+        for b in plan.bases.iter() {
             group(base + b);
         }
     });

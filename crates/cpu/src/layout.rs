@@ -4,8 +4,8 @@
 //! `base + offset[s]`, one group per *base*: an index whose bits at the holes `T ∪ C`
 //! are zero, with the control bits then set. The state is cut into windows of
 //! `2^WINDOW_BITS` indices (spread around the holes above the window); the bases inside
-//! a window are the same for every window, so they are listed once in a table and each
-//! window adds its own offset. Index arithmetic per group is then one addition.
+//! a window are the same for every window, so they are enumerated once per window with
+//! a carry trick (no table to build) and each window adds its own offset.
 
 /// Bits of one window: 4096 indices, enough to amortise the per-window work while the
 /// table stays in L1.
@@ -16,7 +16,7 @@ pub(crate) struct Plan {
     /// Offsets of the `2^k` group members, little-endian over the targets.
     pub(crate) offsets: Vec<usize>,
     /// Bases inside one window (low holes cleared, low control bits set).
-    pub(crate) table: Vec<usize>,
+    pub(crate) bases: Bases,
     window_bits: u32,
     high_holes: Vec<u32>,
     high_ctrl: usize,
@@ -42,9 +42,11 @@ impl Plan {
         let (low, high): (Vec<u32>, Vec<u32>) = holes.iter().partition(|&&h| h < window_bits);
         let ctrl = controls.iter().fold(0usize, |m, &c| m | 1 << c);
         let low_ctrl = ctrl & ((1usize << window_bits) - 1);
-        let table = (0..1usize << (window_bits as usize - low.len()))
-            .map(|j| deposit(j, &low) | low_ctrl)
-            .collect();
+        let bases = Bases {
+            holes: low.iter().fold(0usize, |m, &h| m | 1 << h),
+            ctrl: low_ctrl,
+            count: 1usize << (window_bits as usize - low.len()),
+        };
         let offsets = (0..1usize << targets.len())
             .map(|s| {
                 targets
@@ -55,7 +57,7 @@ impl Plan {
             .collect();
         Plan {
             offsets,
-            table,
+            bases,
             window_bits,
             windows: 1usize << (num_qubits - window_bits - high.len() as u32),
             high_ctrl: ctrl & !low_ctrl,
@@ -70,6 +72,30 @@ impl Plan {
     }
 }
 
+/// The bases inside one window: every index below the window size with zero bits at
+/// the low holes, in increasing order, with the low control bits set. They are
+/// enumerated with the carry trick `next = ((b | holes) + 1) & !holes`.
+#[derive(Clone, Copy)]
+pub(crate) struct Bases {
+    holes: usize,
+    ctrl: usize,
+    /// Bases per window.
+    pub(crate) count: usize,
+}
+
+impl Bases {
+    /// The bases of one window, relative to the window's first index.
+    #[inline(always)]
+    pub(crate) fn iter(self) -> impl Iterator<Item = usize> {
+        let mut b = 0usize;
+        (0..self.count).map(move |_| {
+            let r = b | self.ctrl;
+            b = ((b | self.holes) + 1) & !self.holes;
+            r
+        })
+    }
+}
+
 /// Sub-index lookup: for a qubit list `qs`, `index(i)` gathers bit `qs[j]` of `i` into
 /// bit `j`, one table lookup per byte of `i`.
 pub(crate) struct BitGather {
@@ -81,16 +107,18 @@ impl BitGather {
         let bytes = (num_qubits as usize).div_ceil(8).max(1);
         let tables = (0..bytes)
             .map(|b| {
-                std::array::from_fn(|v| {
-                    qs.iter().enumerate().fold(0u32, |acc, (j, &q)| {
-                        let q = q as usize;
-                        if q / 8 == b && (v >> (q % 8)) & 1 == 1 {
-                            acc | 1 << j
-                        } else {
-                            acc
-                        }
-                    })
-                })
+                // What each bit of byte `b` contributes; a byte's entry is the OR of its
+                // bits' contributions, built from the entry without its lowest bit.
+                let bit: [u32; 8] = std::array::from_fn(|k| {
+                    qs.iter()
+                        .position(|&q| q as usize == 8 * b + k)
+                        .map_or(0, |j| 1 << j)
+                });
+                let mut t = [0u32; 256];
+                for v in 1..256usize {
+                    t[v] = t[v & (v - 1)] | bit[v.trailing_zeros() as usize];
+                }
+                t
             })
             .collect();
         BitGather { tables }

@@ -21,6 +21,7 @@
 
 mod blocking;
 mod exec;
+mod expectation;
 mod kernels;
 mod layout;
 pub mod memory;

@@ -2,7 +2,7 @@
 
 use crate::exec::Exec;
 use crate::scalar::Real;
-use ferroq_core::{Observable, Rng};
+use ferroq_core::Rng;
 use num_complex::Complex;
 use rayon::prelude::*;
 
@@ -123,46 +123,4 @@ pub(crate) fn sample<T: Real>(
         out.swap(i, j);
     }
     out
-}
-
-/// Expectation values, one pass over the state per distinct X-mask of an observable's
-/// terms: `<P> = Σ_i conj(a[i^x]) a[i] i^{ny} (-1)^{|i & z|}`.
-pub(crate) fn expectation<T: Real>(exec: Exec<'_>, amps: &[Complex<T>], obs: &Observable) -> f64 {
-    let (groups, constant) = obs.x_groups();
-    let norm: f64 = if constant != 0.0 {
-        exec.map_reduce(
-            amps.len(),
-            |s, e| {
-                amps[s..e]
-                    .iter()
-                    .map(|a| a.norm_sqr().to_f64())
-                    .sum::<f64>()
-            },
-            || 0.0,
-            |a, b| a + b,
-        )
-    } else {
-        0.0
-    };
-    let mut total = constant * norm;
-    for g in &groups {
-        let x = g.x_mask as usize;
-        total += exec.map_reduce(
-            amps.len(),
-            |start, end| {
-                let mut acc = 0.0f64;
-                for i in start..end {
-                    let p = amps[i ^ x].conj() * amps[i];
-                    let (re, im) = (p.re.to_f64(), p.im.to_f64());
-                    for t in &g.terms {
-                        acc += t.contribution(i as u64, re, im);
-                    }
-                }
-                acc
-            },
-            || 0.0,
-            |a, b| a + b,
-        );
-    }
-    total
 }

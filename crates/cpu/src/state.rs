@@ -3,6 +3,7 @@
 
 use crate::blocking::Tiling;
 use crate::exec::{Exec, SharedMut};
+use crate::expectation;
 use crate::kernels::{self, Prepared};
 use crate::memory::check_fits;
 use crate::readout;
@@ -143,7 +144,7 @@ impl CpuState {
             }
             Readout::Expectation(obs) => OutputData::Expectations(
                 obs.iter()
-                    .map(|o| with_amps!(self, v => readout::expectation(exec, v, o)))
+                    .map(|o| with_amps!(self, v => expectation::expectation(exec, v, o)))
                     .collect(),
             ),
             Readout::ClassicalBits => OutputData::ClassicalBits(self.clbits.clone()),

@@ -138,14 +138,17 @@ impl Simulator {
         }
     }
 
-    /// Compiles `circuit` with this simulator's compile options.
-    pub fn compile(&self, circuit: &Circuit) -> Result<Program> {
-        let opts = self
-            .options
+    /// The compile options this simulator uses: its own, else the backend's choice.
+    pub fn compile_options(&self) -> CompileOptions {
+        self.options
             .compile
             .clone()
-            .unwrap_or_else(|| self.backend.compile_options());
-        compile(circuit, &opts)
+            .unwrap_or_else(|| self.backend.compile_options())
+    }
+
+    /// Compiles `circuit` with this simulator's compile options.
+    pub fn compile(&self, circuit: &Circuit) -> Result<Program> {
+        compile(circuit, &self.compile_options())
     }
 
     /// Runs `circuit` (parameters bound by `binding`) from |0…0> and returns the final state.

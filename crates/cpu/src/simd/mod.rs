@@ -10,6 +10,7 @@
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
+use crate::layout::Bases;
 use crate::scalar::Real;
 use num_complex::Complex;
 
@@ -64,7 +65,7 @@ pub(crate) fn rows_contiguous<T: Real>(offsets: &[usize]) -> bool {
 }
 
 /// Applies a packed dense matrix to the group at `wbase + b + offsets[..]` for every
-/// `b` in `table`.
+/// base `b` of `bases`.
 ///
 /// # Safety
 /// [`detected`] returned true; every touched amplitude lies inside the allocation
@@ -73,7 +74,7 @@ pub(crate) fn rows_contiguous<T: Real>(offsets: &[usize]) -> bool {
 pub(crate) unsafe fn dense_window<T: Real>(
     p: *mut Complex<T>,
     wbase: usize,
-    table: &[usize],
+    bases: Bases,
     offsets: &[usize],
     packed: &[T],
     contig: bool,
@@ -84,12 +85,12 @@ pub(crate) unsafe fn dense_window<T: Real>(
             ($f:ident, $s:ty) => {{
                 let (p, m) = (p as *mut Complex<$s>, packed.as_ptr() as *const $s);
                 match offsets.len() {
-                    2 => x86::$f::<2>(p, wbase, table, offsets, m, contig),
-                    4 => x86::$f::<4>(p, wbase, table, offsets, m, contig),
-                    8 => x86::$f::<8>(p, wbase, table, offsets, m, contig),
-                    16 => x86::$f::<16>(p, wbase, table, offsets, m, contig),
-                    32 => x86::$f::<32>(p, wbase, table, offsets, m, contig),
-                    64 => x86::$f::<64>(p, wbase, table, offsets, m, contig),
+                    2 => x86::$f::<2>(p, wbase, bases, offsets, m, contig),
+                    4 => x86::$f::<4>(p, wbase, bases, offsets, m, contig),
+                    8 => x86::$f::<8>(p, wbase, bases, offsets, m, contig),
+                    16 => x86::$f::<16>(p, wbase, bases, offsets, m, contig),
+                    32 => x86::$f::<32>(p, wbase, bases, offsets, m, contig),
+                    64 => x86::$f::<64>(p, wbase, bases, offsets, m, contig),
                     d => unreachable!("no SIMD dense kernel for groups of {d}"),
                 }
             }};
@@ -98,14 +99,14 @@ pub(crate) unsafe fn dense_window<T: Real>(
             by_size!(dense_f64, f64)
         } else if offsets.len() == 2 {
             let (p, m) = (p as *mut Complex<f32>, packed.as_ptr() as *const f32);
-            x86::dense_f32x2::<2>(p, wbase, table, offsets, m, contig)
+            x86::dense_f32x2::<2>(p, wbase, bases, offsets, m, contig)
         } else {
             by_size!(dense_f32x4, f32)
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
-        let _ = (p, wbase, table, offsets, packed, contig);
+        let _ = (p, wbase, bases, offsets, packed, contig);
         unreachable!("SIMD kernels are only entered where detected")
     }
 }

@@ -5,6 +5,7 @@
 //! Amplitudes stay interleaved (re, im). A complex multiply-accumulate `m * x` is two
 //! FMAs: `re(m) * x` and `im(m) * swap(x)` accumulated apart, then one `addsub`.
 
+use crate::layout::Bases;
 use crate::scalar::Real;
 use num_complex::Complex;
 use std::arch::x86_64::*;
@@ -263,7 +264,7 @@ unsafe fn cmul<V: Lanes>(mre: V, mim: V, x: V) -> V {
     unsafe { V::addsub(V::mul(mre, x), V::mul(mim, x.swap())) }
 }
 
-/// A dense `D x D` matrix applied to the group at every base `wbase + table[..]`.
+/// A dense `D x D` matrix applied to the group at every base `wbase + b`, `b` in `bases`.
 ///
 /// `packed` holds, for each chunk `c` of `ROWS` output rows and each input `s`, one
 /// vector of the rows' real parts and one of their imaginary parts (see
@@ -272,14 +273,14 @@ unsafe fn cmul<V: Lanes>(mre: V, mim: V, x: V) -> V {
 unsafe fn dense_groups<V: Lanes, const D: usize>(
     p: *mut Complex<V::S>,
     wbase: usize,
-    table: &[usize],
+    bases: Bases,
     o: &[usize],
     packed: *const V::S,
     contig: bool,
 ) {
     let step = 4 * V::ROWS;
     let o: &[usize; D] = o.try_into().expect("group size matches the matrix");
-    for &b in table {
+    for b in bases.iter() {
         unsafe {
             let q = p.add(wbase + b);
             let mut v = [V::zero(); D];
@@ -314,12 +315,12 @@ macro_rules! dense_entry {
         pub(super) unsafe fn $name<const D: usize>(
             p: *mut Complex<<$lanes as Lanes>::S>,
             wbase: usize,
-            table: &[usize],
+            bases: Bases,
             o: &[usize],
             packed: *const <$lanes as Lanes>::S,
             contig: bool,
         ) {
-            unsafe { dense_groups::<$lanes, D>(p, wbase, table, o, packed, contig) }
+            unsafe { dense_groups::<$lanes, D>(p, wbase, bases, o, packed, contig) }
         }
     };
 }
