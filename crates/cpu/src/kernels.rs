@@ -46,6 +46,14 @@ pub(crate) enum Prepared<T: Real> {
         k: usize,
         simd: Option<SimdMatrix<T>>,
     },
+    /// Dense matrix with one non-zero per row (X, CX, SWAP, Toffoli, with phases):
+    /// output `r` of a group is input `src[r]` times `phase[r]`, so the kernel only
+    /// moves amplitudes (and scales them where a phase is not 1).
+    Perm {
+        plan: Plan,
+        src: Vec<usize>,
+        phase: Option<Vec<Complex<T>>>,
+    },
     /// Uncontrolled 1-qubit diagonal on a target of at least `MIN_PAIR_TARGET`.
     DiagPair { target: u32, d: [Complex<T>; 2] },
     /// Diagonal (controls folded in) through a byte-wise index gather.
@@ -72,6 +80,18 @@ impl<T: Real> Prepared<T> {
             return Err(Error::invalid(format!(
                 "dense ops on more than {MAX_DENSE_QUBITS} qubits are not supported (got {k})"
             )));
+        }
+        if let Some((src, phase)) = permutation(m, 1 << k) {
+            let one = Complex64::new(1.0, 0.0);
+            let phase = phase
+                .iter()
+                .any(|&f| f != one)
+                .then(|| phase.iter().map(|z| cast(*z)).collect());
+            return Ok(Prepared::Perm {
+                plan: Plan::new(num_qubits, targets, controls),
+                src,
+                phase,
+            });
         }
         let m: Vec<Complex<T>> = m.iter().map(|z| cast(*z)).collect();
         if k == 1 && controls.is_empty() && targets[0] >= MIN_PAIR_TARGET {
@@ -170,6 +190,7 @@ impl<T: Real> Prepared<T> {
                 });
             }
             Prepared::Dense { plan, m, k, .. } => apply_planned(exec, amps, plan, m, *k),
+            Prepared::Perm { plan, src, phase } => apply_permutation(exec, amps, plan, src, phase),
             Prepared::DiagPair { target, d } => {
                 let one = Complex::new(T::one(), T::zero());
                 let [d0, d1] = *d;
@@ -247,6 +268,78 @@ fn for_each_group(
             group(base + b);
         }
     });
+}
+
+/// The permutation and phases of a matrix with exactly one non-zero entry per row and
+/// column, each of modulus one (within rounding); `None` for any other matrix.
+fn permutation(m: &[Complex64], d: usize) -> Option<(Vec<usize>, Vec<Complex64>)> {
+    let mut src = Vec::with_capacity(d);
+    let mut phase = Vec::with_capacity(d);
+    let mut used = vec![false; d];
+    for row in m.chunks_exact(d) {
+        let mut nonzero = row.iter().enumerate().filter(|(_, z)| z.norm_sqr() != 0.0);
+        let (c, &f) = nonzero.next()?;
+        if nonzero.next().is_some() || (f.norm_sqr() - 1.0).abs() > 1e-12 || used[c] {
+            return None;
+        }
+        used[c] = true;
+        src.push(c);
+        phase.push(f);
+    }
+    Some((src, phase))
+}
+
+/// A permutation (with optional phases) through an index plan: loads and stores only.
+fn apply_permutation<T: Real>(
+    exec: Exec<'_>,
+    amps: &mut [Complex<T>],
+    plan: &Plan,
+    src: &[usize],
+    phase: &Option<Vec<Complex<T>>>,
+) {
+    let ptr = SharedMut::new(amps);
+    let o = &plan.offsets;
+    let d = o.len();
+    let identity = src.iter().enumerate().all(|(r, &c)| r == c);
+    match (d, phase) {
+        (_, None) if identity => {}
+        (2, None) => {
+            let (o0, o1) = (o[0], o[1]);
+            for_each_group(exec, plan, 2, |i| {
+                // SAFETY: each base's group belongs to that base alone.
+                unsafe { std::ptr::swap(ptr.at(i + o0), ptr.at(i + o1)) }
+            });
+        }
+        _ if d <= 1 << STACK_DENSE_QUBITS => {
+            let one = Complex::new(T::one(), T::zero());
+            for_each_group(exec, plan, d, |i| {
+                let mut v = [Complex::<T>::default(); 1 << STACK_DENSE_QUBITS];
+                // SAFETY: as above.
+                unsafe {
+                    for s in 0..d {
+                        v[s] = *ptr.at(i + o[s]);
+                    }
+                    for r in 0..d {
+                        let f = phase.as_ref().map_or(one, |p| p[r]);
+                        *ptr.at(i + o[r]) = v[src[r]] * f;
+                    }
+                }
+            });
+        }
+        _ => {
+            let one = Complex::new(T::one(), T::zero());
+            for_each_group(exec, plan, d, |i| {
+                // SAFETY: as above.
+                unsafe {
+                    let v: Vec<Complex<T>> = (0..d).map(|s| *ptr.at(i + o[s])).collect();
+                    for r in 0..d {
+                        let f = phase.as_ref().map_or(one, |p| p[r]);
+                        *ptr.at(i + o[r]) = v[src[r]] * f;
+                    }
+                }
+            });
+        }
+    }
 }
 
 /// Dense `2^k` matrix through an index plan (any targets, any controls).
