@@ -27,9 +27,11 @@ const MAX_DIAGONAL_TABLE_QUBITS: usize = 16;
 /// too short for whole vectors and the index-plan kernel is faster.
 const MIN_PAIR_TARGET: u32 = 3;
 
-/// A dense matrix in the SIMD kernel's layout.
+/// A dense matrix in the SIMD kernels' layouts.
 pub(crate) struct SimdMatrix<T> {
     packed: Vec<T>,
+    /// For the across-groups kernel, where it applies.
+    across: Option<Vec<T>>,
     /// Each vector's output rows are adjacent in memory.
     contig: bool,
 }
@@ -101,8 +103,10 @@ impl<T: Real> Prepared<T> {
             });
         }
         let plan = Plan::new(num_qubits, targets, controls);
-        let simd = (simd && plan.offsets.len() <= simd::MAX_GROUP).then(|| SimdMatrix {
-            packed: simd::pack_rows(&m, plan.offsets.len()),
+        let d = plan.offsets.len();
+        let simd = (simd && d <= simd::MAX_GROUP).then(|| SimdMatrix {
+            packed: simd::pack_rows(&m, d),
+            across: simd::across_applies::<T>(plan.lowest_hole, d).then(|| simd::pack_splat(&m)),
             contig: simd::rows_contiguous::<T>(&plan.offsets),
         });
         Ok(Prepared::Dense { plan, m, k, simd })
@@ -174,9 +178,16 @@ impl<T: Real> Prepared<T> {
             } => {
                 let ptr = SharedMut::new(amps);
                 for_each_window(exec, plan, plan.offsets.len(), |base| {
-                    // SAFETY: the matrix was packed for this group size, the kernel
-                    // runs only where detected, and each window's groups belong to
-                    // this task alone.
+                    // SAFETY: the matrix was packed for this group size (and the
+                    // across-groups layout only where it applies), the kernels run
+                    // only where detected, and each window's groups belong to this
+                    // task alone.
+                    if let Some(coef) = &sm.across {
+                        unsafe {
+                            simd::dense_across(ptr.at(0), base, plan.bases, &plan.offsets, coef)
+                        };
+                        return;
+                    }
                     unsafe {
                         simd::dense_window(
                             ptr.at(0),

@@ -17,6 +17,8 @@ pub(crate) struct Plan {
     pub(crate) offsets: Vec<usize>,
     /// Bases inside one window (low holes cleared, low control bits set).
     pub(crate) bases: Bases,
+    /// The lowest target or control qubit.
+    pub(crate) lowest_hole: u32,
     window_bits: u32,
     high_holes: Vec<u32>,
     high_ctrl: usize,
@@ -58,6 +60,7 @@ impl Plan {
         Plan {
             offsets,
             bases,
+            lowest_hole: holes[0],
             window_bits,
             windows: 1usize << (num_qubits - window_bits - high.len() as u32),
             high_ctrl: ctrl & !low_ctrl,

@@ -57,6 +57,63 @@ pub(crate) fn pack_rows<T: Real>(m: &[Complex<T>], d: usize) -> Vec<T> {
     packed
 }
 
+/// Whether the across-groups kernel applies: every target and control at or above
+/// `lowest_hole` leaves runs of at least one vector of consecutive bases.
+pub(crate) fn across_applies<T: Real>(lowest_hole: u32, d: usize) -> bool {
+    (1usize << lowest_hole) >= lanes::<T>() && d <= 16
+}
+
+/// The across-groups kernel's matrix layout: for each entry `(r, s)`, its real part
+/// splat over one vector, then its imaginary part.
+pub(crate) fn pack_splat<T: Real>(m: &[Complex<T>]) -> Vec<T> {
+    let w = 2 * lanes::<T>();
+    let mut packed = Vec::with_capacity(m.len() * 2 * w);
+    for z in m {
+        packed.extend(std::iter::repeat_n(z.re, w));
+        packed.extend(std::iter::repeat_n(z.im, w));
+    }
+    packed
+}
+
+/// Applies a dense matrix packed by [`pack_splat`] to the groups at `wbase + b`, `b` in
+/// `bases`, a vector of neighbouring groups at a time.
+///
+/// # Safety
+/// As [`dense_window`], and [`across_applies`] held for the op.
+pub(crate) unsafe fn dense_across<T: Real>(
+    p: *mut Complex<T>,
+    wbase: usize,
+    bases: Bases,
+    offsets: &[usize],
+    coef: &[T],
+) {
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        macro_rules! by_size {
+            ($f:ident, $s:ty) => {{
+                let (p, m) = (p as *mut Complex<$s>, coef.as_ptr() as *const $s);
+                match offsets.len() {
+                    2 => x86::$f::<2>(p, wbase, bases, offsets, m),
+                    4 => x86::$f::<4>(p, wbase, bases, offsets, m),
+                    8 => x86::$f::<8>(p, wbase, bases, offsets, m),
+                    16 => x86::$f::<16>(p, wbase, bases, offsets, m),
+                    d => unreachable!("no across-groups kernel for groups of {d}"),
+                }
+            }};
+        }
+        if T::IS_F64 {
+            by_size!(across_f64, f64)
+        } else {
+            by_size!(across_f32, f32)
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (p, wbase, bases, offsets, coef);
+        unreachable!("SIMD kernels are only entered where detected")
+    }
+}
+
 /// Whether each chunk of output rows lies at adjacent addresses (one full store).
 pub(crate) fn rows_contiguous<T: Real>(offsets: &[usize]) -> bool {
     offsets

@@ -308,6 +308,62 @@ unsafe fn dense_groups<V: Lanes, const D: usize>(
     }
 }
 
+/// A dense `D x D` matrix applied to `ROWS` neighbouring groups at once: when every
+/// target and control is at or above `log2(ROWS)`, bases come in runs of consecutive
+/// indices, so member `s` of `ROWS` neighbouring groups is one contiguous vector and no
+/// broadcast or scatter is needed. `coef` holds, for each entry `(r, s)`, its real part
+/// splat over one vector and then its imaginary part (see [`super::pack_splat`]).
+#[inline(always)]
+unsafe fn dense_across<V: Lanes, const D: usize>(
+    p: *mut Complex<V::S>,
+    wbase: usize,
+    bases: Bases,
+    o: &[usize],
+    coef: *const V::S,
+) {
+    let step = 4 * V::ROWS;
+    let o: &[usize; D] = o.try_into().expect("group size matches the matrix");
+    for b in bases.iter().step_by(V::ROWS) {
+        unsafe {
+            let q = p.add(wbase + b);
+            let mut x = [V::zero(); D];
+            let mut xs = [V::zero(); D];
+            for s in 0..D {
+                x[s] = V::load(q.add(o[s]) as *const V::S);
+                xs[s] = x[s].swap();
+            }
+            for r in 0..D {
+                let mut re = V::zero();
+                let mut im = V::zero();
+                for s in 0..D {
+                    let c = coef.add((r * D + s) * step);
+                    re = V::fma(V::load(c), x[s], re);
+                    im = V::fma(V::load(c.add(2 * V::ROWS)), xs[s], im);
+                }
+                V::addsub(re, im).store(q.add(o[r]) as *mut V::S);
+            }
+        }
+    }
+}
+
+macro_rules! across_entry {
+    ($name:ident, $lanes:ty) => {
+        /// Dense groups of one window, `ROWS` neighbouring groups per vector (AVX2 + FMA).
+        #[target_feature(enable = "avx2,fma")]
+        pub(super) unsafe fn $name<const D: usize>(
+            p: *mut Complex<<$lanes as Lanes>::S>,
+            wbase: usize,
+            bases: Bases,
+            o: &[usize],
+            coef: *const <$lanes as Lanes>::S,
+        ) {
+            unsafe { dense_across::<$lanes, D>(p, wbase, bases, o, coef) }
+        }
+    };
+}
+across_entry!(across_f64, F64x2);
+across_entry!(across_f32, F32x4);
+
 macro_rules! dense_entry {
     ($name:ident, $lanes:ty) => {
         /// Dense groups of one window, for group size `D` (AVX2 + FMA).
