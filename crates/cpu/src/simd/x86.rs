@@ -332,7 +332,7 @@ unsafe fn dense_across<V: Lanes, const D: usize>(
                 x[s] = V::load(q.add(o[s]) as *const V::S);
                 xs[s] = x[s].swap();
             }
-            for r in 0..D {
+            for (r, &or) in o.iter().enumerate() {
                 let mut re = V::zero();
                 let mut im = V::zero();
                 for s in 0..D {
@@ -340,7 +340,7 @@ unsafe fn dense_across<V: Lanes, const D: usize>(
                     re = V::fma(V::load(c), x[s], re);
                     im = V::fma(V::load(c.add(2 * V::ROWS)), xs[s], im);
                 }
-                V::addsub(re, im).store(q.add(o[r]) as *mut V::S);
+                V::addsub(re, im).store(q.add(or) as *mut V::S);
             }
         }
     }
