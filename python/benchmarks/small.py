@@ -14,6 +14,9 @@ Two measurements, both from Python, on this machine, in one run:
    Peers: the loop a user writes with their Python API (bind, run, expectation). Slow
    peers run ``--peer-sets`` sets and their time is scaled to 10,000 (the loop's cost
    per set is constant); every peer's first values are checked against ferroq's.
+   ferroq and Qulacs (the fastest loop) each run the whole sweep ``--sweep-repeats``
+   times, alternating, and keep their best time: on a shared machine whose speed
+   drifts, best-of-N favours neither side.
 
 Usage (after ``pip install ./python`` and the peers)::
 
@@ -262,6 +265,8 @@ def main() -> int:
     ap.add_argument("--layers", type=int, default=4, help="ansatz layers (default 4)")
     ap.add_argument("--peer-sets", type=int, default=300,
                     help="sets the slow peers (qsim, Aer, Lightning) run; scaled to --sets")
+    ap.add_argument("--sweep-repeats", type=int, default=3,
+                    help="whole sweeps of ferroq and Qulacs, best kept (default 3)")
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--json", type=Path)
@@ -280,6 +285,13 @@ def main() -> int:
     rng = np.random.default_rng(args.seed)
     values = rng.uniform(0, 2 * math.pi, size=(args.sets, 2 * n * args.layers))
     t_ferroq, ref = ferroq_sweep(n, args.layers, values, threads)
+    best = {"qulacs loop": math.inf}
+    for _ in range(args.sweep_repeats - 1):
+        t_ferroq = min(t_ferroq, ferroq_sweep(n, args.layers, values, threads)[0])
+        try:
+            best["qulacs loop"] = min(best["qulacs loop"], qulacs_sweep(n, args.layers, values)[0])
+        except ImportError:
+            pass
     rows: list[dict[str, Any]] = [
         {"sim": "ferroq run_batch", "sets": args.sets, "seconds": t_ferroq,
          "per_set_us": t_ferroq / args.sets * 1e6, "max_diff": 0.0}
@@ -292,6 +304,7 @@ def main() -> int:
         try:
             fn(n, args.layers, values[:2])  # warm-up (imports, compilation)
             t, got = fn(n, args.layers, values[:count])
+            t = min(t, best.get(name, math.inf))
         except ImportError as e:
             print(f"   {name}: not installed ({e})")
             continue

@@ -62,11 +62,8 @@ impl WeightTable {
                 im[g] += s * wi;
             }
         }
-        Some(WeightTable {
-            gather: BitGather::new(num_qubits, &bits),
-            re,
-            im,
-        })
+        let gather = BitGather::new(if bits.is_empty() { 1 } else { num_qubits }, &bits);
+        Some(WeightTable { gather, re, im })
     }
 
     #[inline(always)]
@@ -112,6 +109,10 @@ fn pair_product<T: Real>(amps: &[Complex<T>], i: usize, x: usize) -> (f64, f64) 
 
 /// One group's sum through its weight table.
 fn group_pass<T: Real>(exec: Exec<'_>, amps: &[Complex<T>], x: usize, w: &WeightTable) -> f64 {
+    if w.re.len() == 1 && x != 0 {
+        // No Z-bits: one weight for every index (a pure X/Y-flip string).
+        return flip_pass(exec, amps, x, w.re[0], w.im[0]);
+    }
     if x == 0 {
         return exec.map_reduce(
             amps.len(),
@@ -138,6 +139,28 @@ fn group_pass<T: Real>(exec: Exec<'_>, amps: &[Complex<T>], x: usize, w: &Weight
                 acc += w.re[g] * re + w.im[g] * im;
             }
             acc
+        },
+        || 0.0,
+        |a, b| a + b,
+    );
+    2.0 * half
+}
+
+/// `2 * sum over the half with the mask's highest bit clear` of `wr * p.re + wi * p.im`.
+fn flip_pass<T: Real>(exec: Exec<'_>, amps: &[Complex<T>], x: usize, wr: f64, wi: f64) -> f64 {
+    let h = x.ilog2();
+    let low = (1usize << h) - 1;
+    let half = exec.map_reduce(
+        amps.len() / 2,
+        |s, e| {
+            let (mut sr, mut si) = (0.0f64, 0.0f64);
+            for j in s..e {
+                let i = ((j & !low) << 1) | (j & low);
+                let p = amps[i ^ x].conj() * amps[i];
+                sr += p.re.to_f64();
+                si += p.im.to_f64();
+            }
+            wr * sr + wi * si
         },
         || 0.0,
         |a, b| a + b,
