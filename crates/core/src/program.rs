@@ -119,7 +119,7 @@ impl CompileOptions {
 pub struct Program {
     num_qubits: u32,
     num_clbits: u32,
-    parameters: Vec<String>,
+    parameters: Arc<[String]>,
     options: CompileOptions,
     source: Arc<Circuit>,
     gate_count: usize,
@@ -144,7 +144,7 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Program> {
     let mut program = Program {
         num_qubits: circuit.num_qubits(),
         num_clbits: circuit.num_clbits(),
-        parameters,
+        parameters: parameters.into(),
         options: options.clone(),
         source: Arc::new(circuit.clone()),
         gate_count,
@@ -209,12 +209,11 @@ impl Program {
     /// Binds every parameter, producing a runnable program. A binding that names a
     /// parameter the circuit does not have is [`Error::UnknownParameter`].
     pub fn bind(&self, binding: &ParamBinding) -> Result<Program> {
+        // Both lists are sorted: one merge walk checks every bound name.
+        let mut known = self.parameters.iter().peekable();
         for (name, _) in binding.iter() {
-            if self
-                .parameters
-                .binary_search_by(|p| p.as_str().cmp(name))
-                .is_err()
-            {
+            while known.next_if(|p| p.as_str() < name).is_some() {}
+            if known.next_if(|p| p.as_str() == name).is_none() {
                 return Err(Error::UnknownParameter {
                     name: name.to_string(),
                     known: self.parameters.join(", "),

@@ -13,9 +13,40 @@ use crate::layout::BitGather;
 use crate::scalar::Real;
 use ferroq_core::{Observable, XGroup};
 use num_complex::Complex;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Most Z-bits one group's weight table spans (2^14 entries of two f64).
 const MAX_TABLE_BITS: usize = 14;
+
+/// Weight tables each worker thread keeps (a batch asks for the same observable on
+/// every item, so its tables are built once per thread, not once per item).
+const CACHED_TABLES: usize = 32;
+
+thread_local! {
+    static TABLES: RefCell<Vec<(u32, XGroup, Rc<Option<WeightTable>>)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// The weight table of `group` for `num_qubits`, from this thread's cache when it was
+/// built before.
+fn cached_table(num_qubits: u32, group: &XGroup) -> Rc<Option<WeightTable>> {
+    TABLES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((_, _, t)) = cache
+            .iter()
+            .find(|(n, g, _)| *n == num_qubits && g == group)
+        {
+            return t.clone();
+        }
+        let table = Rc::new(WeightTable::new(num_qubits, group));
+        if cache.len() >= CACHED_TABLES {
+            cache.remove(0);
+        }
+        cache.push((num_qubits, group.clone(), table.clone()));
+        table
+    })
+}
 
 /// One group's summed term weights: the contribution at index `i` of the pair product
 /// `p = conj(a[i ^ x]) a[i]` is `re[g(i)] * p.re + im[g(i)] * p.im`, `g` gathering the
@@ -92,8 +123,8 @@ pub(crate) fn expectation<T: Real>(exec: Exec<'_>, amps: &[Complex<T>], obs: &Ob
         total += constant * norm;
     }
     for g in &groups {
-        total += match WeightTable::new(num_qubits, g) {
-            Some(w) => group_pass(exec, amps, g.x_mask as usize, &w),
+        total += match cached_table(num_qubits, g).as_ref() {
+            Some(w) => group_pass(exec, amps, g.x_mask as usize, w),
             None => group_pass_by_term(exec, amps, g),
         };
     }
