@@ -23,9 +23,12 @@ const MAX_TABLE_BITS: usize = 14;
 /// every item, so its tables are built once per thread, not once per item).
 const CACHED_TABLES: usize = 32;
 
+/// A cached table: the state's qubit count, the group, and its table (`None`: too many
+/// Z-bits for one).
+type CachedTable = (u32, XGroup, Rc<Option<WeightTable>>);
+
 thread_local! {
-    static TABLES: RefCell<Vec<(u32, XGroup, Rc<Option<WeightTable>>)>> =
-        const { RefCell::new(Vec::new()) };
+    static TABLES: RefCell<Vec<CachedTable>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The weight table of `group` for `num_qubits`, from this thread's cache when it was
