@@ -13,10 +13,6 @@ use crate::simd;
 use ferroq_core::{Error, Result};
 use num_complex::{Complex, Complex64};
 
-/// Largest dense block handled with a stack buffer (2^6 = 64 amplitudes per group);
-/// wider user unitaries use a heap buffer per group.
-const STACK_DENSE_QUBITS: usize = 6;
-
 /// Largest dense op accepted at all: its matrix alone has `4^k` entries.
 pub(crate) const MAX_DENSE_QUBITS: usize = 12;
 
@@ -321,36 +317,46 @@ fn apply_permutation<T: Real>(
                 unsafe { std::ptr::swap(ptr.at(i + o0), ptr.at(i + o1)) }
             });
         }
-        _ if d <= 1 << STACK_DENSE_QUBITS => {
-            let one = Complex::new(T::one(), T::zero());
-            for_each_group(exec, plan, d, |i| {
-                let mut v = [Complex::<T>::default(); 1 << STACK_DENSE_QUBITS];
-                // SAFETY: as above.
-                unsafe {
-                    for s in 0..d {
-                        v[s] = *ptr.at(i + o[s]);
-                    }
-                    for r in 0..d {
-                        let f = phase.as_ref().map_or(one, |p| p[r]);
-                        *ptr.at(i + o[r]) = v[src[r]] * f;
-                    }
-                }
-            });
-        }
         _ => {
             let one = Complex::new(T::one(), T::zero());
-            for_each_group(exec, plan, d, |i| {
-                // SAFETY: as above.
-                unsafe {
-                    let v: Vec<Complex<T>> = (0..d).map(|s| *ptr.at(i + o[s])).collect();
-                    for r in 0..d {
-                        let f = phase.as_ref().map_or(one, |p| p[r]);
-                        *ptr.at(i + o[r]) = v[src[r]] * f;
-                    }
+            map_groups(exec, amps, plan, |v, out| {
+                for (r, x) in out.iter_mut().enumerate() {
+                    *x = v[src[r]] * phase.as_ref().map_or(one, |p| p[r]);
                 }
             });
         }
     }
+}
+
+/// Replaces every group of `plan` by `f(group)`: `f(v, out)` reads the group's
+/// amplitudes from `v` and writes the new ones to `out` (buffers reused across a
+/// window's groups).
+fn map_groups<T: Real>(
+    exec: Exec<'_>,
+    amps: &mut [Complex<T>],
+    plan: &Plan,
+    f: impl Fn(&[Complex<T>], &mut [Complex<T>]) + Sync + Send,
+) {
+    let ptr = SharedMut::new(amps);
+    let o = &plan.offsets;
+    let d = o.len();
+    for_each_window(exec, plan, d, |base| {
+        let (mut v, mut out) = (vec![Complex::default(); d], vec![Complex::default(); d]);
+        for b in plan.bases.iter() {
+            let i = base + b;
+            // SAFETY: each base's group belongs to that base alone, and each window's
+            // bases to one task.
+            unsafe {
+                for (x, &os) in v.iter_mut().zip(o) {
+                    *x = *ptr.at(i + os);
+                }
+                f(&v, &mut out);
+                for (x, &or) in out.iter().zip(o) {
+                    *ptr.at(i + or) = *x;
+                }
+            }
+        }
+    });
 }
 
 /// Dense `2^k` matrix through an index plan (any targets, any controls).
@@ -400,52 +406,18 @@ fn apply_planned<T: Real>(
                 }
             });
         }
-        k if k <= STACK_DENSE_QUBITS => {
+        k => {
             let d = 1usize << k;
-            for_each_group(exec, plan, d, |i| {
-                let mut v = [Complex::<T>::default(); 1 << STACK_DENSE_QUBITS];
-                // SAFETY: as above.
-                unsafe {
-                    for s in 0..d {
-                        v[s] = *ptr.at(i + o[s]);
-                    }
-                    for r in 0..d {
-                        let row = &m[r * d..(r + 1) * d];
-                        let mut acc = Complex::<T>::default();
-                        for s in 0..d {
-                            acc = acc + row[s] * v[s];
-                        }
-                        *ptr.at(i + o[r]) = acc;
-                    }
+            map_groups(exec, amps, plan, |v, out| {
+                for (x, row) in out.iter_mut().zip(m.chunks_exact(d)) {
+                    *x = row
+                        .iter()
+                        .zip(v)
+                        .fold(Complex::<T>::default(), |acc, (a, b)| acc + *a * *b);
                 }
             });
         }
-        k => apply_wide(exec, &ptr, plan, m, 1usize << k),
     }
-}
-
-/// Wide dense matrices (user unitaries beyond the stack buffer): rare, so simple.
-fn apply_wide<T: Real>(
-    exec: Exec<'_>,
-    ptr: &SharedMut<Complex<T>>,
-    plan: &Plan,
-    m: &[Complex<T>],
-    d: usize,
-) {
-    let o = &plan.offsets;
-    for_each_group(exec, plan, d, |i| {
-        // SAFETY: each base's group belongs to that base alone.
-        unsafe {
-            let v: Vec<Complex<T>> = (0..d).map(|s| *ptr.at(i + o[s])).collect();
-            for r in 0..d {
-                let row = &m[r * d..(r + 1) * d];
-                *ptr.at(i + o[r]) = row
-                    .iter()
-                    .zip(&v)
-                    .fold(Complex::<T>::default(), |acc, (a, b)| acc + *a * *b);
-            }
-        }
-    });
 }
 
 /// Probability that `qubit` reads 1 (unnormalised: relative to the current norm).
