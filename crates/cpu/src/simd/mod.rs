@@ -14,6 +14,18 @@ use crate::layout::Bases;
 use crate::scalar::Real;
 use num_complex::Complex;
 
+/// Calls the const-generic kernel `module::kernel::<N>` with `args` for the group size
+/// `d`, one of the listed sizes.
+#[cfg(target_arch = "x86_64")]
+macro_rules! by_group_size {
+    ($d:expr, [$($n:literal),*], $m:ident::$f:ident $args:tt) => {
+        match $d {
+            $($n => $m::$f::<$n> $args,)*
+            d => unreachable!("no SIMD kernel for groups of {d}"),
+        }
+    };
+}
+
 /// Largest dense group (amplitudes per group, 2^6) with a SIMD kernel.
 pub(crate) const MAX_GROUP: usize = 64;
 
@@ -89,22 +101,21 @@ pub(crate) unsafe fn dense_across<T: Real>(
 ) {
     #[cfg(target_arch = "x86_64")]
     unsafe {
-        macro_rules! by_size {
-            ($f:ident, $s:ty) => {{
-                let (p, m) = (p as *mut Complex<$s>, coef.as_ptr() as *const $s);
-                match offsets.len() {
-                    2 => x86::$f::<2>(p, wbase, bases, offsets, m),
-                    4 => x86::$f::<4>(p, wbase, bases, offsets, m),
-                    8 => x86::$f::<8>(p, wbase, bases, offsets, m),
-                    16 => x86::$f::<16>(p, wbase, bases, offsets, m),
-                    d => unreachable!("no across-groups kernel for groups of {d}"),
-                }
-            }};
-        }
+        let d = offsets.len();
         if T::IS_F64 {
-            by_size!(across_f64, f64)
+            let (p, m) = (p as *mut Complex<f64>, coef.as_ptr() as *const f64);
+            by_group_size!(
+                d,
+                [2, 4, 8, 16],
+                x86::across_f64(p, wbase, bases, offsets, m)
+            )
         } else {
-            by_size!(across_f32, f32)
+            let (p, m) = (p as *mut Complex<f32>, coef.as_ptr() as *const f32);
+            by_group_size!(
+                d,
+                [2, 4, 8, 16],
+                x86::across_f32(p, wbase, bases, offsets, m)
+            )
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
@@ -138,27 +149,18 @@ pub(crate) unsafe fn dense_window<T: Real>(
 ) {
     #[cfg(target_arch = "x86_64")]
     unsafe {
-        macro_rules! by_size {
-            ($f:ident, $s:ty) => {{
-                let (p, m) = (p as *mut Complex<$s>, packed.as_ptr() as *const $s);
-                match offsets.len() {
-                    2 => x86::$f::<2>(p, wbase, bases, offsets, m, contig),
-                    4 => x86::$f::<4>(p, wbase, bases, offsets, m, contig),
-                    8 => x86::$f::<8>(p, wbase, bases, offsets, m, contig),
-                    16 => x86::$f::<16>(p, wbase, bases, offsets, m, contig),
-                    32 => x86::$f::<32>(p, wbase, bases, offsets, m, contig),
-                    64 => x86::$f::<64>(p, wbase, bases, offsets, m, contig),
-                    d => unreachable!("no SIMD dense kernel for groups of {d}"),
-                }
-            }};
-        }
+        let d = offsets.len();
         if T::IS_F64 {
-            by_size!(dense_f64, f64)
-        } else if offsets.len() == 2 {
+            let (p, m) = (p as *mut Complex<f64>, packed.as_ptr() as *const f64);
+            let (w, b, o, c) = (wbase, bases, offsets, contig);
+            by_group_size!(d, [2, 4, 8, 16, 32, 64], x86::dense_f64(p, w, b, o, m, c))
+        } else if d == 2 {
             let (p, m) = (p as *mut Complex<f32>, packed.as_ptr() as *const f32);
             x86::dense_f32x2::<2>(p, wbase, bases, offsets, m, contig)
         } else {
-            by_size!(dense_f32x4, f32)
+            let (p, m) = (p as *mut Complex<f32>, packed.as_ptr() as *const f32);
+            let (w, b, o, c) = (wbase, bases, offsets, contig);
+            by_group_size!(d, [4, 8, 16, 32, 64], x86::dense_f32x4(p, w, b, o, m, c))
         }
     }
     #[cfg(not(target_arch = "x86_64"))]
