@@ -422,7 +422,8 @@ impl Ctx {
         self.guarded(f).map_err(Failure::into_error)
     }
 
-    fn check_health(&self) -> std::result::Result<(), String> {
+    /// A lost device or an uncaptured error since the last check, as its message.
+    pub(crate) fn check_health(&self) -> std::result::Result<(), String> {
         if let Some(l) = self.lost.lock().ok().and_then(|l| l.clone()) {
             return Err(l);
         }

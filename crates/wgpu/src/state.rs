@@ -270,7 +270,9 @@ impl WgpuState {
         // Return once the GPU is done: timings are honest and execution errors (a lost
         // device) belong to this run.
         self.ctx.wait()?;
-        self.ctx.checked(|| Ok(()))
+        self.ctx
+            .check_health()
+            .map_err(|reason| Error::Device { reason })
     }
 
     pub(crate) fn read(&self, request: &Readout) -> Result<Output> {
