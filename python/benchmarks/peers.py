@@ -67,7 +67,8 @@ FAMILIES = ["ghz", "qft", "random", "pass-1q-low", "pass-1q-high", "pass-2q", "p
 
 
 # ---------------------------------------------------------------------------------------
-# Circuits: a tiny IR, built exactly as benches/src/families.rs builds them.
+# Circuits: a tiny IR, built exactly as ferroq's library (crates/core/src/library.rs,
+# behind benches/src/families.rs) builds them.
 
 
 class Rng:

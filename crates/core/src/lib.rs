@@ -8,7 +8,8 @@
 //! - [`compile`] — validation, lowering to kernel [`Op`]s and gate fusion into a [`Program`];
 //! - the [`Backend`] trait that the CPU and GPU backends implement, with its
 //!   [`Readout`] requests and [`Output`]s;
-//! - [`Error`] — every bad input becomes one structured error, never a panic.
+//! - [`Error`] — every bad input becomes one structured error, never a panic;
+//! - [`library`] — standard circuits (GHZ, QFT, random layers) for examples and benchmarks.
 //!
 //! **Conventions.** Qubit order is little-endian: qubit 0 is the least significant bit
 //! of a basis-state index. Pauli strings are written with qubit 0 rightmost.
@@ -27,6 +28,7 @@ pub mod circuit;
 pub mod error;
 mod fusion;
 pub mod gate;
+pub mod library;
 pub mod matrix;
 pub mod observable;
 pub mod param;

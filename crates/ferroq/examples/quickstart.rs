@@ -4,52 +4,11 @@
 //! Run: `cargo run --release -p ferroq --example quickstart [-- --threads N] [--fusion K]`
 //! (`--fusion 0` turns gate fusion off; K is the largest fused block in qubits).
 
+use ferroq::library::{ghz, qft, random_layers};
 use ferroq::{
-    BackendConfig, BackendKind, Circuit, Observable, ParamBinding, Rng, Simulator, SimulatorOptions,
+    BackendConfig, BackendKind, Circuit, Observable, ParamBinding, Simulator, SimulatorOptions,
 };
-use std::f64::consts::PI;
 use std::time::Instant;
-
-fn ghz(n: u32) -> Circuit {
-    let mut c = Circuit::new(n);
-    c.h(0);
-    for q in 1..n {
-        c.cx(q - 1, q);
-    }
-    c
-}
-
-/// QFT without the final swaps.
-fn qft(n: u32) -> Circuit {
-    let mut c = Circuit::new(n);
-    for j in (0..n).rev() {
-        c.h(j);
-        for k in (0..j).rev() {
-            c.cp(PI / (1u64 << (j - k)) as f64, k, j);
-        }
-    }
-    c
-}
-
-/// `layers` of random rx/ry/rz on every qubit, then CZ on alternating neighbour pairs.
-fn random_layers(n: u32, layers: u32, seed: u64) -> Circuit {
-    let mut rng = Rng::new(seed);
-    let mut c = Circuit::new(n);
-    for layer in 0..layers {
-        for q in 0..n {
-            let angle = rng.next_f64() * 2.0 * PI;
-            match rng.next_u64() % 3 {
-                0 => c.rx(angle, q),
-                1 => c.ry(angle, q),
-                _ => c.rz(angle, q),
-            };
-        }
-        for q in ((layer % 2)..n.saturating_sub(1)).step_by(2) {
-            c.cz(q, q + 1);
-        }
-    }
-    c
-}
 
 fn main() -> ferroq::Result<()> {
     let threads = std::env::args()
