@@ -100,9 +100,7 @@ impl PySimulator {
         }
         Ok(())
     }
-}
 
-impl PySimulator {
     /// `circuit`'s program for this simulator, bound by `b`: compiled once per circuit
     /// and compile options (the circuit caches it), bound per call when it has
     /// parameters.
@@ -112,9 +110,8 @@ impl PySimulator {
         cache: &ProgramCache,
         b: &ParamBinding,
     ) -> ferroq::Result<Arc<Program>> {
-        let p = cache.get_or_compile(&self.inner.compile_options(), || {
-            self.inner.compile(circuit)
-        })?;
+        let options = self.inner.compile_options();
+        let p = cache.get_or_compile(&options, || ferroq::compile(circuit, &options))?;
         if b.is_empty() && p.parameters().is_empty() {
             Ok(p)
         } else {
