@@ -96,8 +96,11 @@ impl WeightTable {
                 im[g] += s * wi;
             }
         }
-        let gather = BitGather::new(if bits.is_empty() { 1 } else { num_qubits }, &bits);
-        Some(WeightTable { gather, re, im })
+        Some(WeightTable {
+            gather: BitGather::new(num_qubits, &bits),
+            re,
+            im,
+        })
     }
 
     #[inline(always)]
