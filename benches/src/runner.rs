@@ -14,8 +14,8 @@ use crate::families::{
 };
 use crate::stats::Summary;
 use ferroq::{
-    compile, AnyBackend, Backend, BackendConfig, BackendKind, BatchOptions, CompileOptions,
-    Precision, Program, Readout,
+    compile, AnyBackend, Backend, BackendConfig, BackendKind, BatchOptions, BoundProgram,
+    CompileOptions, ParamSets, Precision, Readout,
 };
 use serde::Serialize;
 use std::time::Instant;
@@ -97,27 +97,17 @@ pub fn make_backend(
     threads: Option<usize>,
     adapter: Option<String>,
 ) -> ferroq::Result<AnyBackend> {
-    AnyBackend::new(&BackendConfig {
-        kind,
-        precision: Some(precision),
-        threads,
-        adapter,
-        ..Default::default()
-    })
+    AnyBackend::new(
+        &BackendConfig::of_kind(kind)
+            .with_precision(precision)
+            .with_threads(threads)
+            .with_adapter(adapter),
+    )
 }
 
 /// A human description of the backend's device.
 pub fn device_of(backend: &AnyBackend) -> String {
-    match backend {
-        AnyBackend::Cpu(b) => format!("{} threads", b.threads()),
-        #[cfg(feature = "wgpu")]
-        AnyBackend::Wgpu(b) => {
-            let a = b.adapter_info();
-            format!("{} ({}, {})", a.name, a.backend, a.device_type)
-        }
-        #[allow(unreachable_patterns)]
-        _ => backend.name().to_string(),
-    }
+    backend.capabilities().device_name
 }
 
 /// Compile options for `family` on `backend` under `config`.
@@ -136,7 +126,7 @@ fn options_for(family: Family, backend: &AnyBackend, config: &RunConfig) -> Comp
     }
 }
 
-fn time_run(backend: &AnyBackend, program: &Program) -> ferroq::Result<f64> {
+fn time_run(backend: &AnyBackend, program: &BoundProgram) -> ferroq::Result<f64> {
     let mut state = backend.alloc(program.num_qubits(), 0)?;
     let t = Instant::now();
     backend.run(&mut state, program)?;
@@ -253,19 +243,20 @@ fn run_point(
     let (ops, once): (usize, Box<dyn FnMut() -> ferroq::Result<f64> + '_>) = if family
         == Family::Sweep
     {
-        let bindings = sweep_bindings(n, SWEEP_LAYERS, batch, config.seed);
+        let sets = ParamSets::from_bindings(&sweep_bindings(n, SWEEP_LAYERS, batch, config.seed))?;
         let request = Readout::Expectation(vec![sweep_observable(n)]);
-        let ops = program.bind(&bindings[0])?.ops()?.len();
+        let ops = program.op_count();
         let f = move || {
             let t = Instant::now();
-            let out = backend.run_batch(&program, &bindings, &request, &BatchOptions::default())?;
+            let out = backend.run_batch(&program, &sets, &request, &BatchOptions::default())?;
             let dt = t.elapsed().as_secs_f64();
             std::hint::black_box(out);
             Ok(dt)
         };
         (ops, Box::new(f))
     } else {
-        let ops = program.ops()?.len();
+        let program = program.bind(&[])?;
+        let ops = program.ops().len();
         (ops, Box::new(move || time_run(backend, &program)))
     };
     finish(compile_s, ops, once, config)

@@ -56,8 +56,8 @@ pub use measure::*;
 pub use readout::*;
 
 use ferroq_core::{
-    compile, Backend, Circuit, CompileOptions, Complex64, Output, ParamBinding, Precision, Program,
-    Readout, StateVector,
+    compile, Backend, BoundProgram, Circuit, CompileOptions, Complex64, Machine, Output,
+    ParamBinding, Plan, Precision, Readout, StateVector,
 };
 use std::fmt::Display;
 
@@ -179,19 +179,25 @@ pub fn fusion_variants() -> Vec<(String, CompileOptions)> {
 }
 
 /// Compiles, panicking with the error on failure.
-pub fn compile_ok(circuit: &Circuit, options: &CompileOptions) -> Program {
+pub fn compile_ok(circuit: &Circuit, options: &CompileOptions) -> Plan {
     compile(circuit, options).unwrap_or_else(|e| panic!("compile failed: {e}\n{circuit}"))
 }
 
-/// Binds `program`, allocates a state seeded with `seed`, runs it.
+/// Binds a plan without parameters, panicking with the error on failure.
+pub fn bound(plan: &Plan) -> BoundProgram {
+    plan.bind_named(&ParamBinding::new())
+        .unwrap_or_else(|e| panic!("bind failed: {e}"))
+}
+
+/// Binds `program`, allocates a machine seeded with `seed`, runs it.
 pub fn execute<B: Backend>(
     b: &B,
-    program: &Program,
+    program: &Plan,
     binding: &ParamBinding,
     seed: u64,
-) -> B::State {
+) -> Machine<B::State> {
     let bound = program
-        .bind(binding)
+        .bind_named(binding)
         .unwrap_or_else(|e| panic!("bind failed: {e}"));
     let mut state = b
         .alloc(program.num_qubits(), seed)
@@ -202,7 +208,7 @@ pub fn execute<B: Backend>(
 }
 
 /// Reads a readout, checking that its precision tag is the backend's.
-pub fn read_ok<B: Backend>(b: &B, state: &B::State, request: &Readout) -> Output {
+pub fn read_ok<B: Backend>(b: &B, state: &Machine<B::State>, request: &Readout) -> Output {
     let out = b
         .read(state, request)
         .unwrap_or_else(|e| panic!("read {request:?} failed: {e}"));
@@ -216,7 +222,7 @@ pub fn read_ok<B: Backend>(b: &B, state: &B::State, request: &Readout) -> Output
 
 /// The state vector widened to complex128, checking that its element type matches the
 /// backend's precision.
-pub fn state_vector<B: Backend>(b: &B, state: &B::State) -> Vec<Complex64> {
+pub fn state_vector<B: Backend>(b: &B, state: &Machine<B::State>) -> Vec<Complex64> {
     let sv = read_ok(b, state, &Readout::StateVector)
         .into_state_vector()
         .expect("a state vector");

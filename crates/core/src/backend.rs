@@ -1,289 +1,240 @@
-//! The `Backend` trait, readout requests and their outputs.
+//! The `Backend` trait and what a backend can run ([`Capabilities`]); the state
+//! primitives each backend implements are [`StatePrimitives`].
+//!
+//! # Contracts
+//!
+//! - **Who validates.** [`compile`](crate::compile) validates circuits;
+//!   [`Backend::compile`] also checks the plan against the backend's
+//!   [`Capabilities`] and fails with [`Error::Unsupported`] before anything runs.
+//!   Primitives may assume their arguments are in range (qubits below the state's
+//!   count, ops the capabilities allow) but must still return an error, never panic,
+//!   on misuse.
+//! - **Algorithms are written once.** The execution loop (measure, reset, classical
+//!   conditions, the random draws), sampling and batches live in
+//!   [`machine`](crate::machine) and in this trait's provided methods, over the
+//!   primitives; a backend supplies primitives and kernels, never an algorithm.
+//! - **Reads are pure.** Readout primitives take `&self` and do not change the state.
+//! - **Seeds.** Every random draw comes from [`Rng`](crate::Rng) in core, seeded by the
+//!   caller: the same seed gives the same measurement outcomes and the same shots on
+//!   every backend.
+//! - **Completion.** [`StatePrimitives::apply`] may queue work (a GPU records it);
+//!   every primitive that returns data, and [`StatePrimitives::finish`], returns only
+//!   once the device is done, so timings are honest and device errors belong to the
+//!   call that caused them.
+//! - **Memory.** [`Backend::new_state`] checks the memory it needs before allocating
+//!   ([`Error::OutOfMemory`]); so does anything that allocates a state-sized buffer.
 
+use crate::circuit::Circuit;
 use crate::error::{Error, Result};
-use crate::observable::Observable;
-use crate::param::ParamBinding;
-use crate::program::Program;
+use crate::interrupt::Interrupt;
+use crate::machine::{read, Machine};
+use crate::options::CompileOptions;
+use crate::param_sets::ParamSets;
+use crate::plan::{compile, BoundProgram, Plan};
+use crate::precision::Precision;
+use crate::primitives::StatePrimitives;
+use crate::readout::{check_readout, Output, Readout};
 use crate::rng::derive_seed;
-use num_complex::{Complex32, Complex64};
 use std::fmt;
 
-/// Floating-point precision of a state vector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Precision {
-    /// complex64: two f32 per amplitude (8 bytes).
-    Single,
-    /// complex128: two f64 per amplitude (16 bytes). The CPU default.
-    #[default]
-    Double,
+/// What kind of device a backend computes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeviceKind {
+    /// The host CPU.
+    Cpu,
+    /// A discrete GPU.
+    DiscreteGpu,
+    /// A GPU integrated with the CPU.
+    IntegratedGpu,
+    /// A GPU emulated in software on the CPU (Mesa lavapipe, WARP).
+    SoftwareGpu,
+    /// A virtual or otherwise unknown device.
+    Other,
 }
 
-impl Precision {
-    /// Bytes per amplitude.
-    pub fn amplitude_bytes(self) -> u64 {
-        match self {
-            Precision::Single => 8,
-            Precision::Double => 16,
-        }
-    }
-    /// A tolerance suitable for comparing results of this precision after a circuit of
-    /// moderate depth.
-    pub fn tolerance(self) -> f64 {
-        match self {
-            Precision::Single => 1e-4,
-            Precision::Double => 1e-10,
-        }
-    }
-    /// Bytes a state of `num_qubits` qubits needs, or `None` on overflow.
-    pub fn state_bytes(self, num_qubits: u32) -> Option<u128> {
-        if num_qubits >= 100 {
-            return None;
-        }
-        Some((1u128 << num_qubits) * self.amplitude_bytes() as u128)
+impl DeviceKind {
+    /// `true` for real GPU hardware (discrete or integrated).
+    pub fn is_hardware_gpu(self) -> bool {
+        matches!(self, DeviceKind::DiscreteGpu | DeviceKind::IntegratedGpu)
     }
 }
 
-impl fmt::Display for Precision {
+impl fmt::Display for DeviceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Precision::Single => "single",
-            Precision::Double => "double",
+            DeviceKind::Cpu => "cpu",
+            DeviceKind::DiscreteGpu => "discrete gpu",
+            DeviceKind::IntegratedGpu => "integrated gpu",
+            DeviceKind::SoftwareGpu => "software gpu",
+            DeviceKind::Other => "other",
         })
     }
 }
 
-impl std::str::FromStr for Precision {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s.to_ascii_lowercase().as_str() {
-            "single" | "f32" | "complex64" | "float" => Ok(Precision::Single),
-            "double" | "f64" | "complex128" => Ok(Precision::Double),
-            _ => Err(Error::invalid(format!(
-                "unknown precision `{s}`: expected \"single\" or \"double\""
-            ))),
-        }
-    }
-}
-
-/// What to read out of a state after a run.
+/// What a backend can run, known before running.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Readout {
-    /// The full state vector.
-    StateVector,
-    /// `|amplitude|^2` for every basis state.
-    Probabilities,
-    /// Marginal probabilities over `qubits`; `qubits[0]` is the least significant bit
-    /// of the output index.
-    Marginal(Vec<u32>),
-    /// `shots` basis-state indices drawn from the final distribution, reproducible for
-    /// a fixed `seed`.
-    Samples {
-        /// Number of draws.
-        shots: usize,
-        /// Seed of the draw.
-        seed: u64,
-    },
-    /// One expectation value per observable.
-    Expectation(Vec<Observable>),
-    /// The classical bits written by measurements.
-    ClassicalBits,
-}
-
-/// A state vector in the precision that produced it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StateVector {
-    /// complex64 amplitudes.
-    Single(Vec<Complex32>),
-    /// complex128 amplitudes.
-    Double(Vec<Complex64>),
-}
-
-impl StateVector {
-    /// Amplitudes widened to complex128.
-    pub fn to_c64(&self) -> Vec<Complex64> {
-        match self {
-            StateVector::Single(v) => v
-                .iter()
-                .map(|z| Complex64::new(z.re as f64, z.im as f64))
-                .collect(),
-            StateVector::Double(v) => v.clone(),
-        }
-    }
-    /// Number of amplitudes.
-    pub fn len(&self) -> usize {
-        match self {
-            StateVector::Single(v) => v.len(),
-            StateVector::Double(v) => v.len(),
-        }
-    }
-    /// `true` if empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// The data of one readout.
-#[derive(Debug, Clone, PartialEq)]
-pub enum OutputData {
-    /// See [`Readout::StateVector`].
-    StateVector(StateVector),
-    /// See [`Readout::Probabilities`] and [`Readout::Marginal`].
-    Probabilities(Vec<f64>),
-    /// See [`Readout::Samples`]: basis-state indices.
-    Samples(Vec<u64>),
-    /// See [`Readout::Expectation`].
-    Expectations(Vec<f64>),
-    /// See [`Readout::ClassicalBits`].
-    ClassicalBits(Vec<bool>),
-}
-
-/// A readout result, labelled with the precision that produced it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Output {
-    /// Precision of the state the output was computed from.
+pub struct Capabilities {
+    /// Backend name (`"cpu"`, `"wgpu"`).
+    pub name: &'static str,
+    /// The device kind.
+    pub device: DeviceKind,
+    /// The device's own name (CPU model, GPU adapter).
+    pub device_name: String,
+    /// Precision of the states it allocates.
     pub precision: Precision,
-    /// The data.
-    pub data: OutputData,
+    /// Precisions this device offers.
+    pub precisions: Vec<Precision>,
+    /// Largest qubit count a state may have (memory and device limits).
+    pub max_qubits: u32,
+    /// Widest dense op (target qubits) it runs; wider ones are [`Error::Unsupported`].
+    pub max_dense_qubits: u32,
+    /// Bytes a state may take (the configured limit or the memory available).
+    pub state_memory_bytes: u64,
+    /// The compile options (fusion widths) it runs fastest with.
+    pub compile_options: CompileOptions,
 }
 
-macro_rules! output_accessor {
-    ($name:ident, $variant:ident, $ty:ty, $what:literal) => {
-        #[doc = concat!("The ", $what, ", or an error if the output holds something else.")]
-        pub fn $name(self) -> Result<$ty> {
-            match self.data {
-                OutputData::$variant(v) => Ok(v),
-                other => Err(Error::invalid(format!(
-                    concat!("expected ", $what, ", output holds {:?}"),
-                    std::mem::discriminant(&other)
-                ))),
-            }
+impl Capabilities {
+    /// Checks that `plan` runs within these capabilities.
+    pub fn check(&self, plan: &Plan) -> Result<()> {
+        let unsupported = |reason: String| Error::Unsupported {
+            backend: self.name.to_string(),
+            reason,
+        };
+        if plan.options().max_fused_qubits > self.max_dense_qubits {
+            return Err(unsupported(format!(
+                "fused blocks of {} qubits are wider than its widest dense op ({} qubits); \
+                 lower max_fused_qubits",
+                plan.options().max_fused_qubits,
+                self.max_dense_qubits
+            )));
         }
-    };
+        if plan.widest_dense_op() > self.max_dense_qubits {
+            return Err(unsupported(format!(
+                "a {}-qubit dense gate is wider than its widest dense op ({} qubits)",
+                plan.widest_dense_op(),
+                self.max_dense_qubits
+            )));
+        }
+        if plan.num_qubits() > self.max_qubits {
+            return Err(Error::TooManyQubits {
+                num_qubits: plan.num_qubits(),
+                max_qubits: self.max_qubits,
+            });
+        }
+        Ok(())
+    }
 }
 
-impl Output {
-    output_accessor!(
-        into_state_vector,
-        StateVector,
-        StateVector,
-        "a state vector"
-    );
-    output_accessor!(into_probabilities, Probabilities, Vec<f64>, "probabilities");
-    output_accessor!(into_samples, Samples, Vec<u64>, "samples");
-    output_accessor!(
-        into_expectations,
-        Expectations,
-        Vec<f64>,
-        "expectation values"
-    );
-    output_accessor!(
-        into_classical_bits,
-        ClassicalBits,
-        Vec<bool>,
-        "classical bits"
-    );
-}
-
-/// Options for [`Backend::run_batch`].
-#[derive(Clone, Copy, Default)]
+/// Options of [`Backend::run_batch`].
+#[derive(Debug, Clone, Copy, Default)]
 pub struct BatchOptions<'a> {
     /// Base seed; item `i` runs with [`derive_seed`]`(seed, i)`.
     pub seed: u64,
-    /// Polled between items; returning `true` stops the batch with [`Error::Interrupted`].
-    pub interrupt: Option<&'a (dyn Fn() -> bool + Sync)>,
+    /// Polled between items (and between ops of large items).
+    pub interrupt: Interrupt<'a>,
 }
 
-impl fmt::Debug for BatchOptions<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BatchOptions")
-            .field("seed", &self.seed)
-            .field("interrupt", &self.interrupt.is_some())
-            .finish()
-    }
-}
-
-impl BatchOptions<'_> {
-    /// `Err(Interrupted)` if the interrupt hook asks to stop.
-    pub fn check_interrupt(&self) -> Result<()> {
-        match self.interrupt {
-            Some(f) if f() => Err(Error::Interrupted),
-            _ => Ok(()),
-        }
-    }
-}
-
-/// A simulator backend: allocates states, runs programs on them, reads them out.
+/// A simulator backend: it makes states and schedules work on them; everything else is
+/// written once in core over [`StatePrimitives`]. See the [module docs](self) for the
+/// contracts.
 pub trait Backend: Send + Sync {
-    /// The backend's state type.
-    type State: Send;
+    /// The backend's state.
+    type State: StatePrimitives;
 
     /// Short name, such as `"cpu"`.
-    fn name(&self) -> &str;
+    fn name(&self) -> &'static str;
     /// Precision of the states it allocates.
     fn precision(&self) -> Precision;
-    /// Largest qubit count it can hold (from memory or device limits).
-    fn max_qubits(&self) -> u32;
-    /// The compile options (fusion sizes) this backend runs fastest with.
-    fn compile_options(&self) -> crate::program::CompileOptions {
-        crate::program::CompileOptions::default()
-    }
-    /// Allocates `|0…0>` on `num_qubits` qubits; `seed` seeds mid-circuit measurement.
-    /// Fails with [`Error::OutOfMemory`] or [`Error::TooManyQubits`] before allocating.
-    fn alloc(&self, num_qubits: u32, seed: u64) -> Result<Self::State>;
-    /// Runs a bound program on the state.
-    fn run(&self, state: &mut Self::State, program: &Program) -> Result<()>;
-    /// Reads a result out of the state (the state is not changed).
-    fn read(&self, state: &Self::State, request: &Readout) -> Result<Output>;
+    /// What it can run.
+    fn capabilities(&self) -> Capabilities;
+    /// A new state `|0…0>` on `num_qubits` qubits. Fails with [`Error::OutOfMemory`] or
+    /// [`Error::TooManyQubits`] before allocating.
+    fn new_state(&self, num_qubits: u32) -> Result<Self::State>;
 
-    /// Runs the program once per binding from `|0…0>` and reads each result.
-    /// The default loops; backends override it to parallelise.
-    fn run_batch(
+    /// Runs `job(i, state)` for every `i` in `0..count` and returns the results in
+    /// order. Each job gets a state of `num_qubits` qubits at `|0…0>`. The backend picks
+    /// the schedule (the default: one state, items in turn; the CPU runs small items in
+    /// parallel). `interrupt` is polled between items.
+    fn for_each_item<T: Send>(
         &self,
-        program: &Program,
-        bindings: &[ParamBinding],
-        request: &Readout,
-        options: &BatchOptions<'_>,
-    ) -> Result<Vec<Output>> {
-        let mut out = Vec::with_capacity(bindings.len());
-        for (i, b) in bindings.iter().enumerate() {
-            options.check_interrupt()?;
-            let bound = program.bind(b)?;
-            let mut state =
-                self.alloc(program.num_qubits(), derive_seed(options.seed, i as u64))?;
-            self.run(&mut state, &bound)?;
-            out.push(self.read(&state, request)?);
+        num_qubits: u32,
+        count: usize,
+        interrupt: &Interrupt<'_>,
+        job: &(dyn Fn(usize, &mut Self::State) -> Result<T> + Sync),
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::with_capacity(count);
+        let mut state: Option<Self::State> = None;
+        for i in 0..count {
+            interrupt.check()?;
+            let st = match state.as_mut() {
+                Some(st) => {
+                    st.set_zero()?;
+                    st
+                }
+                None => state.insert(self.new_state(num_qubits)?),
+            };
+            out.push(job(i, st)?);
         }
         Ok(out)
     }
-}
 
-/// Checks that a readout request fits a state of `num_qubits` qubits.
-pub fn check_readout(request: &Readout, num_qubits: u32) -> Result<()> {
-    match request {
-        Readout::Marginal(qs) => {
-            let mut seen = std::collections::BTreeSet::new();
-            for &q in qs {
-                if q >= num_qubits {
-                    return Err(Error::QubitOutOfRange {
-                        qubit: q,
-                        num_qubits,
-                    });
-                }
-                if !seen.insert(q) {
-                    return Err(Error::invalid(format!("marginal lists qubit {q} twice")));
-                }
-            }
-            if qs.len() > 40 {
-                return Err(Error::invalid(
-                    "a marginal over more than 40 qubits is too large",
-                ));
-            }
-            Ok(())
-        }
-        Readout::Expectation(obs) => obs.iter().try_for_each(|o| o.check_fits(num_qubits)),
-        Readout::Samples { .. } if num_qubits > 64 => Err(Error::invalid(
-            "sampling supports at most 64 qubits per bitstring",
-        )),
-        _ => Ok(()),
+    /// Largest qubit count it can hold.
+    fn max_qubits(&self) -> u32 {
+        self.capabilities().max_qubits
+    }
+    /// The compile options it runs fastest with.
+    fn compile_options(&self) -> CompileOptions {
+        self.capabilities().compile_options
+    }
+    /// Compiles `circuit` (with `options`, else the backend's preferred ones) and checks
+    /// the plan against the capabilities: [`Error::Unsupported`] before running.
+    fn compile(&self, circuit: &Circuit, options: Option<&CompileOptions>) -> Result<Plan> {
+        let caps = self.capabilities();
+        let plan = compile(circuit, options.unwrap_or(&caps.compile_options))?;
+        caps.check(&plan)?;
+        Ok(plan)
+    }
+    /// A machine (state plus classical bits and generator) at `|0…0>`; `seed` seeds its
+    /// mid-circuit measurements.
+    fn alloc(&self, num_qubits: u32, seed: u64) -> Result<Machine<Self::State>> {
+        Ok(Machine::new(self.new_state(num_qubits)?, seed))
+    }
+    /// Runs a bound program on a machine.
+    fn run(&self, machine: &mut Machine<Self::State>, program: &BoundProgram) -> Result<()> {
+        machine.run(program, &Interrupt::none())
+    }
+    /// Reads a result out of a machine (which is not changed).
+    fn read(&self, machine: &Machine<Self::State>, request: &Readout) -> Result<Output> {
+        machine.read(request)
+    }
+
+    /// Runs `plan` from `|0…0>` once per row of `sets` and reads `request` from each
+    /// final state. Item `i` draws its measurements from [`derive_seed`]`(seed, i)`, so
+    /// results do not depend on the schedule.
+    fn run_batch(
+        &self,
+        plan: &Plan,
+        sets: &ParamSets,
+        request: &Readout,
+        options: &BatchOptions<'_>,
+    ) -> Result<Vec<Output>> {
+        check_readout(request, plan.num_qubits())?;
+        self.capabilities().check(plan)?;
+        let rows = sets.len();
+        let binder = plan.binder(sets)?;
+        let interrupt = options.interrupt;
+        let seed = options.seed;
+        self.for_each_item(
+            plan.num_qubits(),
+            rows,
+            &interrupt,
+            &|i, state: &mut Self::State| {
+                let program = binder.bind(i)?;
+                let mut classical = crate::machine::Classical::new(derive_seed(seed, i as u64));
+                crate::machine::execute(state, &mut classical, &program, &interrupt)?;
+                read(state, &classical, request)
+            },
+        )
     }
 }

@@ -141,6 +141,32 @@ pub struct Circuit {
     num_qubits: u32,
     num_clbits: u32,
     instructions: Vec<Instruction>,
+    revision: Revision,
+}
+
+/// An identity for one content of one circuit: a fresh number at creation and after
+/// every edit (a clone keeps it: same content). Caches of compiled plans key on it.
+/// Never part of equality.
+#[derive(Debug, Clone, Copy)]
+struct Revision(u64);
+
+impl Revision {
+    fn next() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Revision(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl Default for Revision {
+    fn default() -> Self {
+        Revision::next()
+    }
+}
+
+impl PartialEq for Revision {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 macro_rules! fixed_1q {
@@ -191,6 +217,7 @@ impl Circuit {
             num_qubits,
             num_clbits: 0,
             instructions: Vec::new(),
+            revision: Revision::next(),
         }
     }
 
@@ -200,6 +227,7 @@ impl Circuit {
             num_qubits,
             num_clbits,
             instructions: Vec::new(),
+            revision: Revision::next(),
         }
     }
 
@@ -213,8 +241,17 @@ impl Circuit {
     }
     /// Grows the classical register to at least `n` bits.
     pub fn ensure_clbits(&mut self, n: u32) -> &mut Self {
-        self.num_clbits = self.num_clbits.max(n);
+        if n > self.num_clbits {
+            self.num_clbits = n;
+            self.revision = Revision::next();
+        }
         self
+    }
+    /// A number that identifies this circuit's current content: it changes with every
+    /// edit and is kept by clones. Equal revisions mean equal circuits (not the
+    /// converse), so caches of compiled plans can key on it.
+    pub fn revision(&self) -> u64 {
+        self.revision.0
     }
     /// The instructions, in order.
     pub fn instructions(&self) -> &[Instruction] {
@@ -235,6 +272,7 @@ impl Circuit {
             self.ensure_clbits(clbit.saturating_add(1));
         }
         self.instructions.push(instruction);
+        self.revision = Revision::next();
         self
     }
 
@@ -246,6 +284,7 @@ impl Circuit {
         }
         self.validate_instruction(probe)?;
         self.instructions.push(instruction);
+        self.revision = Revision::next();
         Ok(self)
     }
 
@@ -406,6 +445,7 @@ impl Circuit {
                 clbits: clbits.to_vec(),
                 value,
             });
+            self.revision = Revision::next();
         }
         self
     }

@@ -126,6 +126,27 @@ pub enum Error {
         /// Which limit applied.
         limit: String,
     },
+    /// A buffer other than a state (shots, a batch of outputs) would not fit in the
+    /// memory available; checked before allocating.
+    #[error("{what} needs {needed_bytes} bytes but only {available_bytes} bytes are available ({limit})")]
+    BufferTooLarge {
+        /// What the buffer holds.
+        what: String,
+        /// Bytes it needs.
+        needed_bytes: u128,
+        /// Bytes available under the limit.
+        available_bytes: u128,
+        /// Which limit applied.
+        limit: String,
+    },
+    /// The backend cannot run this program (a capability it lacks), found before running.
+    #[error("the {backend} backend cannot run this: {reason}")]
+    Unsupported {
+        /// Backend name.
+        backend: String,
+        /// What it lacks.
+        reason: String,
+    },
     /// The requested backend is not compiled in or has no device.
     #[error("backend unavailable: {reason}")]
     BackendUnavailable {

@@ -1,65 +1,211 @@
-//! Gate fusion: merges neighbouring kernel ops into larger dense or diagonal blocks,
-//! so a backend makes fewer passes over the state.
+//! Gate fusion, in two halves that run at different times (as qsim separates
+//! `FuseGates` from `CalculateFusedMatrix`):
 //!
-//! The fuser keeps a set of *open blocks* on disjoint qubit sets (which therefore
+//! - [`plan_blocks`] decides the block structure once, at compile time, from the
+//!   gates' qubits and whether each gate is diagonal for every parameter value. It never
+//!   looks at a parameter's value, so one structure serves every parameter set.
+//! - [`block_body`] multiplies the members of one block into its matrix (or diagonal),
+//!   at compile time for blocks of fixed gates and at bind time for blocks that hold a
+//!   parameter.
+//!
+//! The planner keeps a set of *open blocks* on disjoint qubit sets (which therefore
 //! commute). A new gate merges with every open block it touches when the union fits
 //! the size limit (diagonal blocks have their own, larger limit, since a diagonal pass
-//! costs the same at any size); otherwise those blocks are emitted and the gate opens
-//! a new block. Measurements, resets, conditionals and barriers emit the blocks on
-//! their qubits. A block that holds a single gate is emitted as that gate, so controlled
-//! ops keep their cheaper controlled form.
+//! costs the same at any size); otherwise those blocks are closed and the gate opens a
+//! new block. Measurements, resets, conditionals and barriers close the blocks on their
+//! qubits. A block that holds a single gate is emitted as that gate, so controlled ops
+//! keep their cheaper controlled form.
 
 use crate::matrix::Matrix;
-use crate::program::{CompileOptions, Op};
+use crate::op::Op;
 use num_complex::Complex64;
 
-/// A lowered instruction before fusion: a kernel op or a fusion barrier.
-#[derive(Debug, Clone)]
-pub(crate) enum Lowered {
-    Op(Op),
+/// What the planner needs to know of one lowered instruction.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Item {
+    /// A unitary gate on `qubits` (targets, then controls), diagonal for every
+    /// parameter value or not.
+    Gate {
+        /// Targets then controls.
+        qubits: Vec<u32>,
+        /// Diagonal whatever its parameters are.
+        diagonal: bool,
+    },
+    /// A fusion barrier on these qubits.
     Barrier(Vec<u32>),
+    /// A measurement, reset or conditional on these qubits: runs alone.
+    Fence(Vec<u32>),
 }
 
-#[derive(Debug, Clone)]
-enum Body {
-    Diag(Vec<Complex64>),
-    Dense(Vec<Complex64>),
+/// One step of the fused program.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Step {
+    /// Items (indices into the planner's input, in application order) fused into one
+    /// block on `qubits` (`qubits[0]` is the block matrix's lowest index bit).
+    Block {
+        /// The block's qubits.
+        qubits: Vec<u32>,
+        /// Every member is diagonal.
+        diagonal: bool,
+        /// Member items, in the order they apply.
+        members: Vec<usize>,
+    },
+    /// One item on its own (a gate keeps its controlled form).
+    Single(usize),
 }
 
-#[derive(Debug, Clone)]
-struct Block {
+#[derive(Debug)]
+struct Open {
     qubits: Vec<u32>,
-    body: Body,
-    /// The op itself while the block holds exactly one op.
-    single: Option<Op>,
+    diagonal: bool,
+    members: Vec<usize>,
 }
 
-impl Block {
+impl Open {
     fn intersects(&self, qs: &[u32]) -> bool {
         self.qubits.iter().any(|q| qs.contains(q))
     }
-
-    fn into_op(self) -> Op {
-        if let Some(op) = self.single {
-            return op;
-        }
-        let dim = 1usize << self.qubits.len();
-        match self.body {
-            Body::Diag(diag) => Op::Diagonal {
-                targets: self.qubits,
-                controls: Vec::new(),
-                diag,
-            },
-            Body::Dense(data) => Op::Dense {
-                targets: self.qubits,
-                controls: Vec::new(),
-                matrix: Matrix::raw(dim, data),
-            },
+    fn close(self) -> Step {
+        if self.members.len() == 1 {
+            Step::Single(self.members[0])
+        } else {
+            Step::Block {
+                qubits: self.qubits,
+                diagonal: self.diagonal,
+                members: self.members,
+            }
         }
     }
+}
 
-    fn is_diag(&self) -> bool {
-        matches!(self.body, Body::Diag(_))
+/// Decides the block structure of `items` with blocks of at most `dense_limit` qubits
+/// (`diag_limit` for all-diagonal blocks). `fusion == false` gives one step per item.
+pub(crate) fn plan_blocks(
+    items: &[Item],
+    fusion: bool,
+    dense_limit: usize,
+    diag_limit: usize,
+) -> Vec<Step> {
+    let diag_limit = diag_limit.max(dense_limit);
+    let mut out = Vec::with_capacity(items.len());
+    if !fusion {
+        for (i, item) in items.iter().enumerate() {
+            if !matches!(item, Item::Barrier(_)) {
+                out.push(Step::Single(i));
+            }
+        }
+        return out;
+    }
+    let mut open: Vec<Open> = Vec::new();
+    let close = |open: &mut Vec<Open>, out: &mut Vec<Step>, qs: Option<&[u32]>| {
+        let mut keep = Vec::new();
+        for b in open.drain(..) {
+            if qs.is_none_or(|qs| b.intersects(qs)) {
+                out.push(b.close());
+            } else {
+                keep.push(b);
+            }
+        }
+        *open = keep;
+    };
+    for (index, item) in items.iter().enumerate() {
+        let (qubits, diagonal) = match item {
+            Item::Barrier(qs) => {
+                close(&mut open, &mut out, Some(qs));
+                continue;
+            }
+            Item::Fence(qs) => {
+                close(&mut open, &mut out, Some(qs));
+                out.push(Step::Single(index));
+                continue;
+            }
+            Item::Gate { qubits, diagonal } => (qubits, *diagonal),
+        };
+        if qubits.len() > diag_limit {
+            close(&mut open, &mut out, Some(qubits));
+            out.push(Step::Single(index));
+            continue;
+        }
+        let touched: Vec<usize> = (0..open.len())
+            .filter(|&i| open[i].intersects(qubits))
+            .collect();
+        let mut union: Vec<u32> = touched
+            .iter()
+            .flat_map(|&i| open[i].qubits.iter().copied())
+            .collect();
+        for &q in qubits {
+            if !union.contains(&q) {
+                union.push(q);
+            }
+        }
+        let all_diag = diagonal && touched.iter().all(|&i| open[i].diagonal);
+        let limit = if all_diag { diag_limit } else { dense_limit };
+        if union.len() > limit {
+            close(&mut open, &mut out, Some(qubits));
+            let own_limit = if diagonal { diag_limit } else { dense_limit };
+            if qubits.len() <= own_limit {
+                open.push(Open {
+                    qubits: qubits.clone(),
+                    diagonal,
+                    members: vec![index],
+                });
+            } else {
+                out.push(Step::Single(index));
+            }
+            continue;
+        }
+        // Merge the touched blocks (disjoint, so their order does not matter).
+        let mut members = Vec::new();
+        for (k, &i) in touched.iter().enumerate() {
+            members.extend(open.remove(i - k).members);
+        }
+        members.push(index);
+        open.push(Open {
+            qubits: union,
+            diagonal: all_diag,
+            members,
+        });
+    }
+    close(&mut open, &mut out, None);
+    out
+}
+
+/// A gate's action as the fuser multiplies it: diagonal entries or a dense matrix
+/// (row-major), over its qubits (targets then controls, controls folded in).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Body {
+    /// `2^k` diagonal entries.
+    Diag(Vec<Complex64>),
+    /// `2^k x 2^k` entries, row-major.
+    Dense(Vec<Complex64>),
+}
+
+impl Body {
+    /// The body of a gate with `matrix` on `targets`, controlled by `num_controls`
+    /// further qubits (which follow the targets in the body's index).
+    pub(crate) fn of_gate(matrix: &Matrix, num_targets: usize, num_controls: usize) -> Body {
+        if matrix.is_diagonal() {
+            let diag = matrix.diag();
+            if num_controls == 0 {
+                return Body::Diag(diag);
+            }
+            let n = num_targets + num_controls;
+            let full = (1usize << n) - (1usize << num_targets);
+            let mask = (1usize << num_targets) - 1;
+            Body::Diag(
+                (0..1usize << n)
+                    .map(|i| {
+                        if i & full == full {
+                            diag[i & mask]
+                        } else {
+                            Complex64::new(1.0, 0.0)
+                        }
+                    })
+                    .collect(),
+            )
+        } else {
+            Body::Dense(matrix.controlled(num_controls as u32).data().to_vec())
+        }
     }
 }
 
@@ -76,42 +222,6 @@ fn to_dense(body: Body, dim: usize) -> Vec<Complex64> {
     }
 }
 
-/// Kronecker product `b ⊗ a` where `a` acts on the low bits.
-fn kron(a: Body, a_bits: usize, b: Body, b_bits: usize) -> Body {
-    let (da, db) = (1usize << a_bits, 1usize << b_bits);
-    match (a, b) {
-        (Body::Diag(x), Body::Diag(y)) => {
-            let mut out = Vec::with_capacity(da * db);
-            for yb in &y {
-                for xa in &x {
-                    out.push(xa * yb);
-                }
-            }
-            Body::Diag(out)
-        }
-        (a, b) => {
-            let (x, y) = (to_dense(a, da), to_dense(b, db));
-            let d = da * db;
-            let mut out = vec![Complex64::new(0.0, 0.0); d * d];
-            for rb in 0..db {
-                for cb in 0..db {
-                    let yv = y[rb * db + cb];
-                    if yv == Complex64::new(0.0, 0.0) {
-                        continue;
-                    }
-                    for ra in 0..da {
-                        for ca in 0..da {
-                            out[((rb << a_bits) | ra) * d + ((cb << a_bits) | ca)] =
-                                x[ra * da + ca] * yv;
-                        }
-                    }
-                }
-            }
-            Body::Dense(out)
-        }
-    }
-}
-
 /// Index of the sub-register formed by bit positions `pos` of `idx`.
 fn gather(idx: usize, pos: &[usize]) -> usize {
     pos.iter()
@@ -120,7 +230,8 @@ fn gather(idx: usize, pos: &[usize]) -> usize {
         .sum()
 }
 
-/// Left-multiplies the block body by a gate acting on bit positions `pos`.
+/// Left-multiplies the block body (on `bits` qubits) by a gate acting on bit
+/// positions `pos`.
 fn apply_gate(body: Body, bits: usize, gate: &Body, pos: &[usize]) -> Body {
     let dim = 1usize << bits;
     match (body, gate) {
@@ -172,147 +283,159 @@ fn apply_gate(body: Body, bits: usize, gate: &Body, pos: &[usize]) -> Body {
     }
 }
 
-/// A fusable gate: its qubits (low bit first) and body, with controls folded in.
-fn as_gate(op: &Op, limit: usize) -> Option<(Vec<u32>, Body)> {
-    match op {
-        Op::Diagonal {
-            targets,
-            controls,
+/// The op of a block on `qubits`: the product of `members` (each a body over the listed
+/// qubits, applied in order).
+pub(crate) fn block_body<'a>(
+    qubits: &[u32],
+    diagonal: bool,
+    members: impl IntoIterator<Item = (&'a [u32], &'a Body)>,
+) -> Op {
+    let bits = qubits.len();
+    let dim = 1usize << bits;
+    let one = Complex64::new(1.0, 0.0);
+    let mut body = if diagonal {
+        Body::Diag(vec![one; dim])
+    } else {
+        let mut d = vec![Complex64::new(0.0, 0.0); dim * dim];
+        for i in 0..dim {
+            d[i * dim + i] = one;
+        }
+        Body::Dense(d)
+    };
+    let mut pos = Vec::with_capacity(bits);
+    for (gate_qubits, gate) in members {
+        pos.clear();
+        pos.extend(gate_qubits.iter().map(|q| {
+            qubits
+                .iter()
+                .position(|m| m == q)
+                .expect("a member's qubits lie in its block")
+        }));
+        body = apply_gate(body, bits, gate, &pos);
+    }
+    match body {
+        Body::Diag(diag) => Op::Diagonal {
+            targets: qubits.to_vec(),
+            controls: Vec::new(),
             diag,
-        } => {
-            let qubits: Vec<u32> = targets.iter().chain(controls).copied().collect();
-            if qubits.len() > limit {
-                return None;
-            }
-            if controls.is_empty() {
-                return Some((qubits, Body::Diag(diag.clone())));
-            }
-            let (t, n) = (targets.len(), qubits.len());
-            let full = (1usize << n) - (1usize << t);
-            let d = (0..1usize << n)
-                .map(|i| {
-                    if i & full == full {
-                        diag[i & ((1 << t) - 1)]
-                    } else {
-                        Complex64::new(1.0, 0.0)
-                    }
-                })
-                .collect();
-            Some((qubits, Body::Diag(d)))
-        }
-        Op::Dense {
-            targets,
-            controls,
-            matrix,
-        } => {
-            let qubits: Vec<u32> = targets.iter().chain(controls).copied().collect();
-            if qubits.len() > limit {
-                return None;
-            }
-            let m = matrix.controlled(controls.len() as u32);
-            Some((qubits, Body::Dense(m.data().to_vec())))
-        }
-        _ => None,
+        },
+        Body::Dense(data) => Op::Dense {
+            targets: qubits.to_vec(),
+            controls: Vec::new(),
+            matrix: Matrix::raw(dim, data),
+        },
     }
 }
 
-/// Fuses `items` under `options`; see the module docs for the strategy.
-pub(crate) fn fuse(items: Vec<Lowered>, options: &CompileOptions) -> Vec<Op> {
-    let dense_limit = options.max_fused_qubits as usize;
-    let diag_limit = (options.max_fused_diagonal_qubits as usize).max(dense_limit);
-    let mut open: Vec<Block> = Vec::new();
-    let mut out: Vec<Op> = Vec::new();
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    let flush = |open: &mut Vec<Block>, out: &mut Vec<Op>, qs: Option<&[u32]>| {
-        let mut keep = Vec::new();
-        for b in open.drain(..) {
-            if qs.is_none_or(|qs| b.intersects(qs)) {
-                out.push(b.into_op());
-            } else {
-                keep.push(b);
-            }
+    fn gate(qs: &[u32], diagonal: bool) -> Item {
+        Item::Gate {
+            qubits: qs.to_vec(),
+            diagonal,
         }
-        *open = keep;
-    };
-
-    for item in items {
-        let op = match item {
-            Lowered::Barrier(qs) => {
-                flush(&mut open, &mut out, Some(&qs));
-                continue;
-            }
-            Lowered::Op(op) => op,
-        };
-        let Some((qubits, gate)) = as_gate(&op, diag_limit) else {
-            flush(&mut open, &mut out, Some(&op.qubits()));
-            out.push(op);
-            continue;
-        };
-        let gate_diag = matches!(gate, Body::Diag(_));
-        let touched: Vec<usize> = (0..open.len())
-            .filter(|&i| open[i].intersects(&qubits))
-            .collect();
-        let mut union: Vec<u32> = touched
-            .iter()
-            .flat_map(|&i| open[i].qubits.iter().copied())
-            .collect();
-        for &q in &qubits {
-            if !union.contains(&q) {
-                union.push(q);
-            }
-        }
-        let all_diag = gate_diag && touched.iter().all(|&i| open[i].is_diag());
-        let limit = if all_diag { diag_limit } else { dense_limit };
-        if union.len() > limit {
-            flush(&mut open, &mut out, Some(&qubits));
-            if qubits.len() <= if gate_diag { diag_limit } else { dense_limit } {
-                open.push(Block {
-                    qubits,
-                    body: gate,
-                    single: Some(op),
-                });
-            } else {
-                out.push(op);
-            }
-            continue;
-        }
-        // Merge the touched blocks (disjoint, so their order does not matter).
-        let mut merged_qubits: Vec<u32> = Vec::new();
-        let mut body = Body::Diag(vec![Complex64::new(1.0, 0.0)]);
-        for (k, &i) in touched.iter().enumerate() {
-            let b = open.remove(i - k);
-            body = if merged_qubits.is_empty() {
-                b.body
-            } else {
-                kron(body, merged_qubits.len(), b.body, b.qubits.len())
-            };
-            merged_qubits.extend(&b.qubits);
-        }
-        let fresh: Vec<u32> = qubits
-            .iter()
-            .copied()
-            .filter(|q| !merged_qubits.contains(q))
-            .collect();
-        if !fresh.is_empty() {
-            body = kron(
-                body,
-                merged_qubits.len(),
-                Body::Diag(vec![Complex64::new(1.0, 0.0); 1 << fresh.len()]),
-                fresh.len(),
-            );
-            merged_qubits.extend(&fresh);
-        }
-        let pos: Vec<usize> = qubits
-            .iter()
-            .map(|q| merged_qubits.iter().position(|m| m == q).unwrap())
-            .collect();
-        let body = apply_gate(body, merged_qubits.len(), &gate, &pos);
-        open.push(Block {
-            qubits: merged_qubits,
-            body,
-            single: if touched.is_empty() { Some(op) } else { None },
-        });
     }
-    flush(&mut open, &mut out, None);
-    out
+
+    #[test]
+    fn unfused_is_one_step_per_item_without_barriers() {
+        let items = [gate(&[0], false), Item::Barrier(vec![0]), gate(&[1], true)];
+        assert_eq!(
+            plan_blocks(&items, false, 2, 8),
+            vec![Step::Single(0), Step::Single(2)]
+        );
+    }
+
+    #[test]
+    fn neighbours_merge_up_to_the_limit() {
+        // h(0) cx(0,1) h(2): the first two share qubit 0 and fit 2 qubits; h(2) would
+        // make 3, so it opens its own block.
+        let items = [gate(&[0], false), gate(&[1, 0], false), gate(&[2], false)];
+        let steps = plan_blocks(&items, true, 2, 8);
+        assert_eq!(
+            steps,
+            vec![
+                Step::Block {
+                    qubits: vec![0, 1],
+                    diagonal: false,
+                    members: vec![0, 1]
+                },
+                Step::Single(2)
+            ]
+        );
+    }
+
+    #[test]
+    fn diagonal_blocks_use_their_own_limit() {
+        let items: Vec<Item> = (0..5).map(|q| gate(&[q, q + 1], true)).collect();
+        let steps = plan_blocks(&items, true, 2, 8);
+        assert_eq!(
+            steps,
+            vec![Step::Block {
+                qubits: vec![0, 1, 2, 3, 4, 5],
+                diagonal: true,
+                members: vec![0, 1, 2, 3, 4]
+            }]
+        );
+    }
+
+    #[test]
+    fn fences_and_barriers_close_only_their_qubits() {
+        let items = [
+            gate(&[0], false),
+            gate(&[1], false),
+            Item::Fence(vec![0]),
+            gate(&[1], false),
+            Item::Barrier(vec![1]),
+            gate(&[1], false),
+        ];
+        let steps = plan_blocks(&items, true, 4, 8);
+        assert_eq!(
+            steps,
+            vec![
+                Step::Single(0),
+                Step::Single(2),
+                Step::Block {
+                    qubits: vec![1],
+                    diagonal: false,
+                    members: vec![1, 3]
+                },
+                Step::Single(5)
+            ]
+        );
+    }
+
+    #[test]
+    fn too_wide_gates_run_alone() {
+        let items = [gate(&[0], false), gate(&[0, 1, 2], false)];
+        let steps = plan_blocks(&items, true, 2, 2);
+        assert_eq!(steps, vec![Step::Single(0), Step::Single(1)]);
+    }
+
+    #[test]
+    fn block_body_multiplies_in_order() {
+        // X then Z on one qubit is Z·X = [[0, 1], [-1, 0]].
+        let z = Complex64::new(0.0, 0.0);
+        let one = Complex64::new(1.0, 0.0);
+        let x = Body::Dense(vec![z, one, one, z]);
+        let zg = Body::Diag(vec![one, -one]);
+        let q = [0u32];
+        let op = block_body(&q, false, [(&q[..], &x), (&q[..], &zg)]);
+        let Op::Dense { matrix, .. } = op else {
+            panic!("dense")
+        };
+        assert_eq!(matrix.data(), &[z, one, -one, z]);
+    }
+
+    #[test]
+    fn controlled_diagonal_bodies_fold_the_controls() {
+        // CZ as a controlled Z: diag(1, 1, 1, -1) over (target, control).
+        let m = Matrix::diagonal(&[Complex64::new(1.0, 0.0), Complex64::new(-1.0, 0.0)]);
+        let Body::Diag(d) = Body::of_gate(&m, 1, 1) else {
+            panic!("diagonal")
+        };
+        let one = Complex64::new(1.0, 0.0);
+        assert_eq!(d, vec![one, one, one, -one]);
+    }
 }

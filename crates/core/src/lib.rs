@@ -3,11 +3,16 @@
 //! The backend-neutral heart of the ferroq quantum state-vector simulator:
 //!
 //! - [`Circuit`] — the circuit IR with a chainable builder for the standard gate set,
-//!   symbolic parameters ([`Param`]) bound at run time ([`ParamBinding`]);
+//!   symbolic parameters ([`Param`]) bound at run time ([`ParamBinding`], or many sets
+//!   at once as a [`ParamSets`] table);
 //! - [`Observable`] — weighted Pauli sums, parsed from text (`"0.5*ZZI - XIX"`);
-//! - [`compile`] — validation, lowering to kernel [`Op`]s and gate fusion into a [`Program`];
-//! - the [`Backend`] trait that the CPU and GPU backends implement, with its
-//!   [`Readout`] requests and [`Output`]s;
+//! - [`compile`] — validation, lowering to kernel [`Op`]s and gate fusion into a
+//!   [`Plan`], whose fusion structure is fixed once; [`Plan::bind`] evaluates it for one
+//!   set of values into a runnable [`BoundProgram`];
+//! - the [`Backend`] trait and the [`StatePrimitives`] each backend's state offers, with
+//!   its [`Capabilities`]; the execution loop, sampling and batches written once over
+//!   them ([`machine`]);
+//! - [`Readout`] requests and their [`Output`]s;
 //! - [`Error`] — every bad input becomes one structured error, never a panic;
 //! - [`library`] — standard circuits (GHZ, QFT, random layers) for examples and benchmarks.
 //!
@@ -18,9 +23,9 @@
 //! use ferroq_core::{compile, Circuit, CompileOptions, Op};
 //! let mut c = Circuit::new(2);
 //! c.h(0).cx(0, 1);
-//! let program = compile(&c, &CompileOptions::unfused()).unwrap();
-//! assert_eq!(program.ops().unwrap().len(), 2);
-//! assert!(matches!(program.ops().unwrap()[1], Op::Dense { .. }));
+//! let program = compile(&c, &CompileOptions::unfused()).unwrap().bind(&[]).unwrap();
+//! assert_eq!(program.ops().len(), 2);
+//! assert!(matches!(program.ops()[1], Op::Dense { .. }));
 //! ```
 
 pub mod backend;
@@ -28,22 +33,37 @@ pub mod circuit;
 pub mod error;
 mod fusion;
 pub mod gate;
+pub mod interrupt;
 pub mod library;
+pub mod machine;
 pub mod matrix;
+pub mod memory;
 pub mod observable;
+pub mod op;
+pub mod options;
 pub mod param;
-pub mod program;
+pub mod param_sets;
+pub mod plan;
+pub mod precision;
+pub mod primitives;
+pub mod readout;
 pub mod rng;
 
-pub use backend::{
-    check_readout, Backend, BatchOptions, Output, OutputData, Precision, Readout, StateVector,
-};
+pub use backend::{Backend, BatchOptions, Capabilities, DeviceKind};
 pub use circuit::{Circuit, Condition, Instruction, Operation, UNITARY_TOLERANCE};
 pub use error::{Error, Result};
 pub use gate::Gate;
+pub use interrupt::Interrupt;
+pub use machine::{Classical, Machine};
 pub use matrix::Matrix;
 pub use num_complex::{Complex32, Complex64};
 pub use observable::{Observable, Pauli, PauliTerm, XGroup, ZTerm};
+pub use op::Op;
+pub use options::CompileOptions;
 pub use param::{Param, ParamBinding};
-pub use program::{compile, CompileOptions, Op, Program};
+pub use param_sets::ParamSets;
+pub use plan::{compile, Binder, BoundProgram, Plan};
+pub use precision::Precision;
+pub use primitives::StatePrimitives;
+pub use readout::{check_readout, Output, OutputData, Readout, StateVector};
 pub use rng::Rng;

@@ -12,35 +12,36 @@
 //! let backend = CpuBackend::new(CpuOptions::default()).unwrap();
 //! let mut c = Circuit::new(2);
 //! c.h(0).cx(0, 1);
-//! let program = compile(&c, &CompileOptions::default()).unwrap();
-//! let mut state = backend.alloc(2, 0).unwrap();
-//! backend.run(&mut state, &program).unwrap();
-//! let p = backend.read(&state, &Readout::Probabilities).unwrap().into_probabilities().unwrap();
+//! let program = compile(&c, &CompileOptions::default()).unwrap().bind(&[]).unwrap();
+//! let mut machine = backend.alloc(2, 0).unwrap();
+//! backend.run(&mut machine, &program).unwrap();
+//! let p = backend.read(&machine, &Readout::Probabilities).unwrap().into_probabilities().unwrap();
 //! assert!((p[0] - 0.5).abs() < 1e-12 && (p[3] - 0.5).abs() < 1e-12);
 //! ```
 
+mod algebra;
 mod blocking;
 mod exec;
 mod expectation;
 mod kernels;
 mod layout;
-pub mod memory;
 mod pairs;
 mod readout;
 mod scalar;
 mod simd;
 mod state;
 
+pub use ferroq_core::memory;
 pub use scalar::Real;
 pub use state::{Amplitudes, CpuState};
 
-use exec::Exec;
 use ferroq_core::{
-    check_readout, rng::derive_seed, Backend, BatchOptions, CompileOptions, Error, Output,
-    ParamBinding, Precision, Program, Readout, Result,
+    Backend, Capabilities, CompileOptions, DeviceKind, Error, Interrupt, Precision, Result,
+    StatePrimitives,
 };
 use rayon::prelude::*;
 use rayon::ThreadPool;
+use state::Placement;
 use std::sync::Arc;
 
 /// Configuration of a [`CpuBackend`].
@@ -130,44 +131,37 @@ impl CpuBackend {
         self.pool.current_num_threads()
     }
 
-    fn exec(&self, num_qubits: u32) -> Exec<'_> {
-        let pool = (num_qubits >= self.options.parallel_threshold && self.threads() > 1)
-            .then_some(&*self.pool);
-        Exec {
-            pool,
+    /// Where a state of `num_qubits` runs: on the pool when it is large enough (and
+    /// `serial` is false), else on the calling thread.
+    fn placement(&self, num_qubits: u32, serial: bool) -> Placement {
+        let parallel =
+            !serial && num_qubits >= self.options.parallel_threshold && self.threads() > 1;
+        Placement {
+            pool: parallel.then(|| self.pool.clone()),
             chunk: self.options.parallel_chunk,
             cache_block_bytes: self.options.cache_block_bytes,
             simd: self.options.simd && simd::detected(),
         }
     }
+}
 
-    fn run_one(
-        &self,
-        program: &Program,
-        binding: &ParamBinding,
-        seed: u64,
-        request: &Readout,
-        serial: bool,
-    ) -> Result<Output> {
-        let bound = program.bind(binding)?;
-        let exec = self.exec(program.num_qubits());
-        let exec = if serial { exec.serialized() } else { exec };
-        let mut state = CpuState::new(
-            program.num_qubits(),
-            self.options.precision,
-            self.options.memory_limit,
-            seed,
-            exec,
-        )?;
-        state.run(exec, bound.ops()?, bound.num_clbits())?;
-        state.read(exec, request)
-    }
+/// The CPU's model name, as `/proc/cpuinfo` gives it.
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string())
 }
 
 impl Backend for CpuBackend {
     type State = CpuState;
 
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "cpu"
     }
 
@@ -175,98 +169,98 @@ impl Backend for CpuBackend {
         self.options.precision
     }
 
-    fn max_qubits(&self) -> u32 {
-        let amp = self.options.precision.amplitude_bytes();
-        let (avail, _) = memory::memory_budget(self.options.memory_limit);
-        (63 - (avail / amp).max(1).leading_zeros()).min(memory::HARD_MAX_QUBITS)
-    }
-
     /// Fused blocks of up to 2 qubits: measured fastest for the current kernels
     /// (`cargo run --release -p ferroq --example quickstart -- --fusion K`).
-    fn compile_options(&self) -> CompileOptions {
-        CompileOptions {
-            max_fused_qubits: 2,
-            ..CompileOptions::default()
+    fn capabilities(&self) -> Capabilities {
+        let amp = self.options.precision.amplitude_bytes();
+        let (avail, _) = memory::memory_budget(self.options.memory_limit);
+        Capabilities {
+            name: "cpu",
+            device: DeviceKind::Cpu,
+            device_name: format!("{} ({} threads)", cpu_model(), self.threads()),
+            precision: self.options.precision,
+            precisions: vec![Precision::Double, Precision::Single],
+            max_qubits: (63 - (avail / amp).max(1).leading_zeros()).min(memory::HARD_MAX_QUBITS),
+            max_dense_qubits: kernels::MAX_DENSE_QUBITS as u32,
+            state_memory_bytes: avail,
+            compile_options: CompileOptions {
+                max_fused_qubits: 2,
+                ..CompileOptions::default()
+            },
         }
     }
 
-    fn alloc(&self, num_qubits: u32, seed: u64) -> Result<CpuState> {
+    fn new_state(&self, num_qubits: u32) -> Result<CpuState> {
         CpuState::new(
             num_qubits,
             self.options.precision,
             self.options.memory_limit,
-            seed,
-            self.exec(num_qubits),
+            self.placement(num_qubits, false),
         )
     }
 
-    fn run(&self, state: &mut CpuState, program: &Program) -> Result<()> {
-        if program.num_qubits() != state.num_qubits() {
-            return Err(Error::invalid(format!(
-                "program is for {} qubits but the state has {}",
-                program.num_qubits(),
-                state.num_qubits()
-            )));
-        }
-        state.run(
-            self.exec(state.num_qubits()),
-            program.ops()?,
-            program.num_clbits(),
-        )
-    }
-
-    fn read(&self, state: &CpuState, request: &Readout) -> Result<Output> {
-        check_readout(request, state.num_qubits())?;
-        state.read(self.exec(state.num_qubits()), request)
-    }
-
-    /// Small states: items in parallel, each serial. Large states: items in turn, each
-    /// parallel. The interrupt hook is polled on the calling thread between groups.
-    fn run_batch(
+    /// Small states: items in parallel, each on one thread with its own state. Large
+    /// states: items in turn, each on all threads, reusing one state. The interrupt
+    /// hook is polled on the calling thread between groups of items.
+    fn for_each_item<T: Send>(
         &self,
-        program: &Program,
-        bindings: &[ParamBinding],
-        request: &Readout,
-        options: &BatchOptions<'_>,
-    ) -> Result<Vec<Output>> {
-        check_readout(request, program.num_qubits())?;
-        let n = program.num_qubits();
-        let across_items = n < self.options.parallel_threshold && self.threads() > 1;
-        let group = if across_items { self.threads() * 16 } else { 1 };
-        let mut out = Vec::with_capacity(bindings.len());
-        for (g, items) in bindings.chunks(group).enumerate() {
-            options.check_interrupt()?;
-            let base = g * group;
-            if across_items {
-                let results: Vec<Result<Output>> = self.pool.install(|| {
-                    items
-                        .par_iter()
-                        .enumerate()
-                        .map(|(i, b)| {
-                            self.run_one(
-                                program,
-                                b,
-                                derive_seed(options.seed, (base + i) as u64),
-                                request,
-                                true,
-                            )
-                        })
-                        .collect()
-                });
-                for r in results {
-                    out.push(r?);
-                }
-            } else {
-                for (i, b) in items.iter().enumerate() {
-                    out.push(self.run_one(
-                        program,
-                        b,
-                        derive_seed(options.seed, (base + i) as u64),
-                        request,
-                        false,
-                    )?);
-                }
+        num_qubits: u32,
+        count: usize,
+        interrupt: &Interrupt<'_>,
+        job: &(dyn Fn(usize, &mut CpuState) -> Result<T> + Sync),
+    ) -> Result<Vec<T>> {
+        let across_items = num_qubits < self.options.parallel_threshold && self.threads() > 1;
+        let mut out = Vec::with_capacity(count);
+        if !across_items {
+            let mut state: Option<CpuState> = None;
+            for i in 0..count {
+                interrupt.check()?;
+                let st = match state.as_mut() {
+                    Some(st) => {
+                        st.set_zero()?;
+                        st
+                    }
+                    None => state.insert(self.new_state(num_qubits)?),
+                };
+                out.push(job(i, st)?);
             }
+            return Ok(out);
+        }
+        let group = self.threads() * 16;
+        let make = || {
+            CpuState::new(
+                num_qubits,
+                self.options.precision,
+                self.options.memory_limit,
+                self.placement(num_qubits, true),
+            )
+        };
+        let mut start = 0;
+        while start < count {
+            interrupt.check()?;
+            let end = (start + group).min(count);
+            let results: Vec<Result<T>> = self.pool.install(|| {
+                (start..end)
+                    .into_par_iter()
+                    .map_init(
+                        || None::<CpuState>,
+                        |slot, i| {
+                            let st = match slot.as_mut() {
+                                Some(st) => {
+                                    st.set_zero()?;
+                                    st
+                                }
+                                None => slot.insert(make()?),
+                            };
+                            job(i, st)
+                        },
+                    )
+                    .collect()
+            });
+            for r in results {
+                out.push(r?);
+            }
+            start = end;
         }
         Ok(out)
     }

@@ -2,7 +2,6 @@
 
 use crate::exec::Exec;
 use crate::scalar::Real;
-use ferroq_core::Rng;
 use num_complex::Complex;
 use rayon::prelude::*;
 
@@ -53,15 +52,14 @@ pub(crate) fn marginal<T: Real>(exec: Exec<'_>, amps: &[Complex<T>], qubits: &[u
     )
 }
 
-/// `shots` basis indices drawn from `|a_i|^2` by inverse CDF over sorted uniforms:
-/// chunk sums in parallel, then each chunk resolves the uniforms that fall in it.
-pub(crate) fn sample<T: Real>(
+/// The basis index of each sorted uniform in `[0, 1)` under the inverse CDF of
+/// `|a_i|^2` scaled to its total (see `StatePrimitives::locate_sorted`): chunk sums in
+/// parallel, then each chunk resolves the uniforms that fall in it.
+pub(crate) fn locate_sorted<T: Real>(
     exec: Exec<'_>,
     amps: &[Complex<T>],
-    shots: usize,
-    seed: u64,
+    uniforms: &[f64],
 ) -> Vec<u64> {
-    let mut rng = Rng::new(seed);
     let chunk_sums: Vec<f64> = {
         let f = |c: &[Complex<T>]| c.iter().map(|a| a.norm_sqr().to_f64()).sum::<f64>();
         match exec.pool {
@@ -72,11 +70,8 @@ pub(crate) fn sample<T: Real>(
         }
     };
     let total: f64 = chunk_sums.iter().sum();
-    let mut u = rng.sorted_uniforms(shots);
-    for x in &mut u {
-        *x *= total;
-    }
-    let mut out = Vec::with_capacity(shots);
+    let u: Vec<f64> = uniforms.iter().map(|x| x * total).collect();
+    let mut out = Vec::with_capacity(u.len());
     let mut k = 0;
     let mut before = 0.0;
     let mut last_nonzero = 0usize;
@@ -116,11 +111,6 @@ pub(crate) fn sample<T: Real>(
             }
         }
         before = after;
-    }
-    // Sorted uniforms give sorted indices; shuffle so shot order carries no pattern.
-    for i in (1..out.len()).rev() {
-        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
-        out.swap(i, j);
     }
     out
 }

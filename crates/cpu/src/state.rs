@@ -1,15 +1,20 @@
-//! `CpuState`: the amplitudes, the classical bits and the measurement generator, and
-//! the loop that runs a program's ops on them.
+//! `CpuState`: the amplitudes and where their kernels run; implements the state
+//! primitives of `ferroq-core` with the CPU kernels.
 
+use crate::algebra;
 use crate::blocking::Tiling;
 use crate::exec::{Exec, SharedMut};
 use crate::expectation;
 use crate::kernels::{self, Prepared};
-use crate::memory::check_fits;
 use crate::readout;
 use crate::scalar::{cast, Real};
-use ferroq_core::{Error, Op, Output, OutputData, Precision, Readout, Result, Rng, StateVector};
-use num_complex::{Complex, Complex32, Complex64};
+use ferroq_core::memory::check_fits;
+use ferroq_core::{
+    Complex64, Error, Interrupt, Observable, Op, Precision, Result, StatePrimitives, StateVector,
+};
+use num_complex::{Complex, Complex32};
+use rayon::ThreadPool;
+use std::sync::Arc;
 
 /// State-vector storage in either precision.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,13 +25,43 @@ pub enum Amplitudes {
     Double(Vec<Complex64>),
 }
 
-/// A CPU state: `2^n` amplitudes, classical bits, and a seeded generator for measurements.
-#[derive(Debug, Clone)]
+/// Where a state's kernels run: its pool (none: the calling thread) and the tuning
+/// knobs of the backend that made it.
+#[derive(Clone)]
+pub(crate) struct Placement {
+    pub(crate) pool: Option<Arc<ThreadPool>>,
+    pub(crate) chunk: usize,
+    pub(crate) cache_block_bytes: usize,
+    pub(crate) simd: bool,
+}
+
+impl Placement {
+    fn exec(&self) -> Exec<'_> {
+        Exec {
+            pool: self.pool.as_deref(),
+            chunk: self.chunk,
+            cache_block_bytes: self.cache_block_bytes,
+            simd: self.simd,
+        }
+    }
+}
+
+/// A CPU state: `2^n` amplitudes in the backend's precision.
+#[derive(Clone)]
 pub struct CpuState {
     num_qubits: u32,
     amps: Amplitudes,
-    clbits: Vec<bool>,
-    rng: Rng,
+    placement: Placement,
+}
+
+impl std::fmt::Debug for CpuState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CpuState")
+            .field("num_qubits", &self.num_qubits)
+            .field("precision", &self.precision())
+            .field("parallel", &self.placement.pool.is_some())
+            .finish()
+    }
 }
 
 /// Allocates `len` amplitudes set to `|0…0>`, touching pages in parallel (first touch),
@@ -71,16 +106,31 @@ macro_rules! with_amps {
     };
 }
 
+/// Both states' amplitudes, which must have the same precision and length.
+macro_rules! with_pair {
+    ($a:expr, $b:expr, $x:ident, $y:ident => $body:expr) => {
+        match (&mut $a.amps, &$b.amps) {
+            (Amplitudes::Single($x), Amplitudes::Single($y)) if $x.len() == $y.len() => $body,
+            (Amplitudes::Double($x), Amplitudes::Double($y)) if $x.len() == $y.len() => $body,
+            _ => return Err(mismatch()),
+        }
+    };
+}
+
+fn mismatch() -> Error {
+    Error::invalid("the two states differ in precision or qubit count")
+}
+
 impl CpuState {
     pub(crate) fn new(
         num_qubits: u32,
         precision: Precision,
         limit: Option<u64>,
-        seed: u64,
-        exec: Exec<'_>,
+        placement: Placement,
     ) -> Result<Self> {
         check_fits(num_qubits, precision, limit)?;
         let len = 1usize << num_qubits;
+        let exec = placement.exec();
         let amps = match precision {
             Precision::Single => Amplitudes::Single(alloc_zero_state(exec, len, num_qubits)?),
             Precision::Double => Amplitudes::Double(alloc_zero_state(exec, len, num_qubits)?),
@@ -88,89 +138,17 @@ impl CpuState {
         Ok(CpuState {
             num_qubits,
             amps,
-            clbits: Vec::new(),
-            rng: Rng::new(seed),
+            placement,
         })
     }
 
-    /// Qubit count.
-    pub fn num_qubits(&self) -> u32 {
-        self.num_qubits
-    }
-    /// Precision of the amplitudes.
-    pub fn precision(&self) -> Precision {
-        match self.amps {
-            Amplitudes::Single(_) => Precision::Single,
-            Amplitudes::Double(_) => Precision::Double,
-        }
-    }
     /// The amplitudes.
     pub fn amplitudes(&self) -> &Amplitudes {
         &self.amps
     }
-    /// Classical bits written by measurements so far.
-    pub fn clbits(&self) -> &[bool] {
-        &self.clbits
-    }
 
-    pub(crate) fn run(&mut self, exec: Exec<'_>, ops: &[Op], num_clbits: u32) -> Result<()> {
-        if self.clbits.len() < num_clbits as usize {
-            self.clbits.resize(num_clbits as usize, false);
-        }
-        let n = self.num_qubits;
-        let CpuState {
-            amps, clbits, rng, ..
-        } = self;
-        match amps {
-            Amplitudes::Single(v) => run_ops(exec, v, n, ops, clbits, rng),
-            Amplitudes::Double(v) => run_ops(exec, v, n, ops, clbits, rng),
-        }
-    }
-
-    pub(crate) fn read(&self, exec: Exec<'_>, request: &Readout) -> Result<Output> {
-        let data = match request {
-            Readout::StateVector => OutputData::StateVector(match &self.amps {
-                Amplitudes::Single(v) => StateVector::Single(v.clone()),
-                Amplitudes::Double(v) => StateVector::Double(v.clone()),
-            }),
-            Readout::Probabilities => {
-                OutputData::Probabilities(with_amps!(self, v => readout::probabilities(exec, v)))
-            }
-            Readout::Marginal(qs) => {
-                OutputData::Probabilities(with_amps!(self, v => readout::marginal(exec, v, qs)))
-            }
-            Readout::Samples { shots, seed } => {
-                OutputData::Samples(with_amps!(self, v => readout::sample(exec, v, *shots, *seed)))
-            }
-            Readout::Expectation(obs) => OutputData::Expectations(
-                obs.iter()
-                    .map(|o| with_amps!(self, v => expectation::expectation(exec, v, o)))
-                    .collect(),
-            ),
-            Readout::ClassicalBits => OutputData::ClassicalBits(self.clbits.clone()),
-        };
-        Ok(Output {
-            precision: self.precision(),
-            data,
-        })
-    }
-
-    /// Overwrites the amplitudes (for tests and state preparation); the vector must have
-    /// `2^n` entries and is not renormalised.
-    pub fn set_amplitudes(&mut self, amps: &[Complex64]) -> Result<()> {
-        if amps.len() != 1usize << self.num_qubits {
-            return Err(Error::invalid(format!(
-                "expected {} amplitudes, got {}",
-                1usize << self.num_qubits,
-                amps.len()
-            )));
-        }
-        with_amps!(mut self, v => {
-            for (d, s) in v.iter_mut().zip(amps) {
-                *d = cast(*s);
-            }
-        });
-        Ok(())
+    fn exec(&self) -> Exec<'_> {
+        self.placement.exec()
     }
 }
 
@@ -185,40 +163,39 @@ fn block_bits<T: Real>(exec: Exec<'_>) -> u32 {
     }
 }
 
-fn prepare<T: Real>(op: &Op, num_qubits: u32, simd: bool) -> Result<Option<Prepared<T>>> {
-    Ok(match op {
+fn prepare<T: Real>(op: &Op, num_qubits: u32, simd: bool) -> Result<Prepared<T>> {
+    match op {
         Op::Dense {
             targets,
             controls,
             matrix,
-        } => Some(Prepared::dense(
-            num_qubits,
-            targets,
-            controls,
-            matrix.data(),
-            simd,
-        )?),
+        } => Prepared::dense(num_qubits, targets, controls, matrix.data(), simd),
         Op::Diagonal {
             targets,
             controls,
             diag,
-        } => Some(Prepared::diagonal(num_qubits, targets, controls, diag)),
-        _ => None,
-    })
+        } => Ok(Prepared::diagonal(num_qubits, targets, controls, diag)),
+        other => Err(Error::invalid(format!(
+            "only unitary ops can be applied as a run, got {other:?}"
+        ))),
+    }
 }
 
-fn run_ops<T: Real>(
+/// Applies a run of unitary ops: cache-blocked tiles where a run fits one, else op by
+/// op; `interrupt` is polled between passes over the state.
+fn apply_run<T: Real>(
     exec: Exec<'_>,
     v: &mut [Complex<T>],
     n: u32,
     ops: &[Op],
-    clbits: &mut [bool],
-    rng: &mut Rng,
+    interrupt: &Interrupt<'_>,
 ) -> Result<()> {
     let tiling = Tiling::new(n, block_bits::<T>(exec));
     let mut i = 0;
     while i < ops.len() {
-        let op = &ops[i];
+        if i > 0 {
+            interrupt.check()?;
+        }
         if let Some(tiling) = tiling {
             let (run, high) = tiling.run(&ops[i..]);
             if run > 0 {
@@ -227,55 +204,158 @@ fn run_ops<T: Real>(
                 continue;
             }
         }
+        prepare::<T>(&ops[i], n, exec.simd)?.apply(exec, v);
         i += 1;
-        if let Some(p) = prepare::<T>(op, n, exec.simd)? {
-            p.apply(exec, v);
-            continue;
-        }
-        match op {
-            Op::Measure { qubit, clbit } => {
-                let bit = measure(exec, v, *qubit, rng, false);
-                clbits[*clbit as usize] = bit;
-            }
-            Op::Reset { qubit } => {
-                measure(exec, v, *qubit, rng, true);
-            }
-            Op::Conditional { condition, ops } => {
-                let value = condition
-                    .clbits
-                    .iter()
-                    .enumerate()
-                    .fold(0u64, |acc, (j, &b)| {
-                        acc | ((clbits[b as usize] as u64) << j)
-                    });
-                if value == condition.value {
-                    run_ops(exec, v, n, ops, clbits, rng)?;
-                }
-            }
-            Op::Dense { .. } | Op::Diagonal { .. } => unreachable!("prepared above"),
-        }
     }
     Ok(())
 }
-/// Measures `qubit`, collapses, and (for reset) moves the result to |0>.
-/// Probabilities are taken relative to the current norm, so rounding drift in a long
-/// circuit does not bias outcomes.
-fn measure<T: Real>(
-    exec: Exec<'_>,
-    v: &mut [Complex<T>],
-    qubit: u32,
-    rng: &mut Rng,
-    reset: bool,
-) -> bool {
-    let norm: f64 = exec.map_reduce(
-        v.len(),
-        |s, e| v[s..e].iter().map(|a| a.norm_sqr().to_f64()).sum::<f64>(),
-        || 0.0,
-        |a, b| a + b,
-    );
-    let p1 = kernels::probability_one(exec, v, qubit);
-    let outcome = rng.next_f64() * norm < p1;
-    let kept = if outcome { p1 } else { norm - p1 };
-    kernels::collapse(exec, v, qubit, outcome, kept, reset);
-    outcome
+
+impl StatePrimitives for CpuState {
+    fn num_qubits(&self) -> u32 {
+        self.num_qubits
+    }
+
+    fn precision(&self) -> Precision {
+        match self.amps {
+            Amplitudes::Single(_) => Precision::Single,
+            Amplitudes::Double(_) => Precision::Double,
+        }
+    }
+
+    fn apply(&mut self, ops: &[Op], interrupt: &Interrupt<'_>) -> Result<()> {
+        let n = self.num_qubits;
+        let exec = self.placement.exec();
+        match &mut self.amps {
+            Amplitudes::Single(v) => apply_run(exec, v, n, ops, interrupt),
+            Amplitudes::Double(v) => apply_run(exec, v, n, ops, interrupt),
+        }
+    }
+
+    fn probability_one(&mut self, qubit: u32) -> Result<(f64, f64)> {
+        check_qubit(qubit, self.num_qubits)?;
+        let exec = self.exec();
+        Ok(with_amps!(self, v => (
+            kernels::probability_one(exec, v, qubit),
+            algebra::norm_sqr(exec, v)
+        )))
+    }
+
+    fn collapse(&mut self, qubit: u32, outcome: bool, kept: f64, reset: bool) -> Result<()> {
+        check_qubit(qubit, self.num_qubits)?;
+        let exec = self.placement.exec();
+        with_amps!(mut self, v => kernels::collapse(exec, v, qubit, outcome, kept, reset));
+        Ok(())
+    }
+
+    fn set_zero(&mut self) -> Result<()> {
+        let exec = self.placement.exec();
+        with_amps!(mut self, v => {
+            algebra::zero(exec, v);
+            v[0] = cast(Complex64::new(1.0, 0.0));
+        });
+        Ok(())
+    }
+
+    fn set_amplitudes(&mut self, amps: &[Complex64]) -> Result<()> {
+        if amps.len() != 1usize << self.num_qubits {
+            return Err(Error::invalid(format!(
+                "expected {} amplitudes, got {}",
+                1usize << self.num_qubits,
+                amps.len()
+            )));
+        }
+        with_amps!(mut self, v => {
+            for (d, s) in v.iter_mut().zip(amps) {
+                *d = cast(*s);
+            }
+        });
+        Ok(())
+    }
+
+    fn copy_from(&mut self, other: &Self) -> Result<()> {
+        let exec = self.placement.exec();
+        with_pair!(self, other, a, b => algebra::copy(exec, a, b));
+        Ok(())
+    }
+
+    fn apply_observable(&self, observable: &Observable, out: &mut Self) -> Result<()> {
+        observable.check_fits(self.num_qubits)?;
+        let exec = self.exec();
+        with_pair!(out, self, o, a => algebra::apply_observable(exec, a, observable, o));
+        Ok(())
+    }
+
+    fn inner_product(&self, other: &Self) -> Result<Complex64> {
+        let exec = self.exec();
+        match (&self.amps, &other.amps) {
+            (Amplitudes::Single(a), Amplitudes::Single(b)) if a.len() == b.len() => {
+                Ok(algebra::inner(exec, a, b))
+            }
+            (Amplitudes::Double(a), Amplitudes::Double(b)) if a.len() == b.len() => {
+                Ok(algebra::inner(exec, a, b))
+            }
+            _ => Err(mismatch()),
+        }
+    }
+
+    fn norm_sqr(&self) -> Result<f64> {
+        let exec = self.exec();
+        Ok(with_amps!(self, v => algebra::norm_sqr(exec, v)))
+    }
+
+    fn scale(&mut self, a: Complex64) -> Result<()> {
+        let exec = self.placement.exec();
+        with_amps!(mut self, v => algebra::scale(exec, v, a));
+        Ok(())
+    }
+
+    fn add_scaled(&mut self, a: Complex64, x: &Self) -> Result<()> {
+        let exec = self.placement.exec();
+        with_pair!(self, x, s, y => algebra::add_scaled(exec, s, a, y));
+        Ok(())
+    }
+
+    fn state_vector(&self) -> Result<StateVector> {
+        let bytes = self
+            .precision()
+            .state_bytes(self.num_qubits)
+            .unwrap_or(u128::MAX);
+        ferroq_core::memory::check_host_bytes(bytes, "a copy of the state vector", None)?;
+        Ok(match &self.amps {
+            Amplitudes::Single(v) => StateVector::Single(v.clone()),
+            Amplitudes::Double(v) => StateVector::Double(v.clone()),
+        })
+    }
+
+    fn probabilities(&self) -> Result<Vec<f64>> {
+        let bytes = 8u128 << self.num_qubits;
+        ferroq_core::memory::check_host_bytes(bytes, "the probabilities", None)?;
+        let exec = self.exec();
+        Ok(with_amps!(self, v => readout::probabilities(exec, v)))
+    }
+
+    fn marginal(&self, qubits: &[u32]) -> Result<Vec<f64>> {
+        let exec = self.exec();
+        Ok(with_amps!(self, v => readout::marginal(exec, v, qubits)))
+    }
+
+    fn expectations(&self, observables: &[Observable]) -> Result<Vec<f64>> {
+        let exec = self.exec();
+        Ok(observables
+            .iter()
+            .map(|o| with_amps!(self, v => expectation::expectation(exec, v, o)))
+            .collect())
+    }
+
+    fn locate_sorted(&self, uniforms: &[f64]) -> Result<Vec<u64>> {
+        let exec = self.exec();
+        Ok(with_amps!(self, v => readout::locate_sorted(exec, v, uniforms)))
+    }
+}
+
+fn check_qubit(qubit: u32, num_qubits: u32) -> Result<()> {
+    if qubit >= num_qubits {
+        return Err(Error::QubitOutOfRange { qubit, num_qubits });
+    }
+    Ok(())
 }

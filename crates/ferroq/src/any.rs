@@ -1,8 +1,11 @@
-//! `AnyBackend`: runtime choice among the compiled-in backends.
+//! `AnyBackend`: runtime choice among the backends, each built from its own typed
+//! options. Both variants always exist: without the `wgpu` feature the GPU variant is a
+//! stub whose constructor says it was not compiled in.
 
+use crate::gpu::{WgpuBackend, WgpuOptions, WgpuState};
 use ferroq_core::{
-    Backend, BatchOptions, CompileOptions, Error, Output, ParamBinding, Precision, Program,
-    Readout, Result,
+    Backend, BatchOptions, Capabilities, Complex64, Error, Interrupt, Observable, Op, Output,
+    ParamSets, Plan, Precision, Readout, Result, StatePrimitives, StateVector,
 };
 use ferroq_cpu::{CpuBackend, CpuOptions, CpuState};
 use std::fmt;
@@ -43,48 +46,112 @@ impl fmt::Display for BackendKind {
     }
 }
 
-/// How to build a backend.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct BackendConfig {
-    /// Which backend.
-    pub kind: BackendKind,
-    /// Precision (default: double on the CPU, single on the GPU).
-    pub precision: Option<Precision>,
-    /// CPU worker threads (default: all cores).
-    pub threads: Option<usize>,
-    /// Cap on the bytes of one state (CPU).
-    pub memory_limit: Option<u64>,
-    /// GPU adapter by name substring or index (GPU).
-    pub adapter: Option<String>,
+/// How to build a backend: the kind, with each backend's own typed options.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BackendConfig {
+    /// The CPU backend.
+    Cpu(CpuOptions),
+    /// The GPU backend.
+    Wgpu(WgpuOptions),
+    /// A hardware GPU with `wgpu` options when there is one, else the CPU with `cpu`.
+    Auto {
+        /// Options if the CPU is chosen.
+        cpu: CpuOptions,
+        /// Options if a GPU is chosen.
+        wgpu: WgpuOptions,
+    },
 }
 
-/// One of the compiled-in backends, chosen at run time.
+impl Default for BackendConfig {
+    fn default() -> Self {
+        BackendConfig::of_kind(BackendKind::Auto)
+    }
+}
+
+impl BackendConfig {
+    /// Default options for `kind`.
+    pub fn of_kind(kind: BackendKind) -> Self {
+        match kind {
+            BackendKind::Cpu => BackendConfig::Cpu(CpuOptions::default()),
+            BackendKind::Wgpu => BackendConfig::Wgpu(WgpuOptions::default()),
+            BackendKind::Auto => BackendConfig::Auto {
+                cpu: CpuOptions::default(),
+                wgpu: WgpuOptions::default(),
+            },
+        }
+    }
+    /// The kind asked for.
+    pub fn kind(&self) -> BackendKind {
+        match self {
+            BackendConfig::Cpu(_) => BackendKind::Cpu,
+            BackendConfig::Wgpu(_) => BackendKind::Wgpu,
+            BackendConfig::Auto { .. } => BackendKind::Auto,
+        }
+    }
+    /// Sets the CPU worker threads (ignored by a GPU backend, which has none).
+    pub fn with_threads(mut self, threads: Option<usize>) -> Self {
+        match &mut self {
+            BackendConfig::Cpu(c) | BackendConfig::Auto { cpu: c, .. } => c.threads = threads,
+            BackendConfig::Wgpu(_) => {}
+        }
+        self
+    }
+    /// Sets the GPU adapter (ignored by the CPU backend).
+    pub fn with_adapter(mut self, adapter: Option<String>) -> Self {
+        match &mut self {
+            BackendConfig::Wgpu(w) | BackendConfig::Auto { wgpu: w, .. } => w.adapter = adapter,
+            BackendConfig::Cpu(_) => {}
+        }
+        self
+    }
+    /// Sets the cap on the bytes of one state, whichever backend is built.
+    pub fn with_memory_limit(mut self, limit: Option<u64>) -> Self {
+        match &mut self {
+            BackendConfig::Cpu(c) => c.memory_limit = limit,
+            BackendConfig::Wgpu(w) => w.memory_limit = limit,
+            BackendConfig::Auto { cpu, wgpu } => {
+                cpu.memory_limit = limit;
+                wgpu.memory_limit = limit;
+            }
+        }
+        self
+    }
+    /// Sets the precision of whichever backend is built.
+    pub fn with_precision(mut self, precision: Precision) -> Self {
+        match &mut self {
+            BackendConfig::Cpu(c) => c.precision = precision,
+            BackendConfig::Wgpu(w) => w.precision = precision,
+            BackendConfig::Auto { cpu, wgpu } => {
+                cpu.precision = precision;
+                wgpu.precision = precision;
+            }
+        }
+        self
+    }
+}
+
+/// One of the backends, chosen at run time.
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum AnyBackend {
     /// CPU.
     Cpu(CpuBackend),
-    /// GPU through wgpu.
-    #[cfg(feature = "wgpu")]
-    Wgpu(ferroq_wgpu::WgpuBackend),
+    /// GPU through wgpu (a stub without the `wgpu` feature).
+    Wgpu(WgpuBackend),
 }
 
 /// A state of whichever backend made it.
-#[non_exhaustive]
 pub enum AnyState {
     /// CPU state.
     Cpu(CpuState),
     /// GPU state (boxed: it is much larger than the CPU state's handle).
-    #[cfg(feature = "wgpu")]
-    Wgpu(Box<<ferroq_wgpu::WgpuBackend as Backend>::State>),
+    Wgpu(Box<WgpuState>),
 }
 
 impl fmt::Debug for AnyState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AnyState::Cpu(s) => write!(f, "AnyState::Cpu({} qubits)", s.num_qubits()),
-            #[cfg(feature = "wgpu")]
-            AnyState::Wgpu(_) => write!(f, "AnyState::Wgpu"),
+            AnyState::Wgpu(s) => write!(f, "AnyState::Wgpu({} qubits)", s.num_qubits()),
         }
     }
 }
@@ -92,114 +159,140 @@ impl fmt::Debug for AnyState {
 impl AnyBackend {
     /// Builds the backend described by `config`.
     pub fn new(config: &BackendConfig) -> Result<Self> {
-        let cpu = || {
-            CpuBackend::new(CpuOptions {
-                precision: config.precision.unwrap_or(Precision::Double),
-                threads: config.threads,
-                memory_limit: config.memory_limit,
-                ..CpuOptions::default()
-            })
-            .map(AnyBackend::Cpu)
-        };
-        match config.kind {
-            BackendKind::Cpu => cpu(),
-            BackendKind::Wgpu => Self::wgpu(config, false),
-            BackendKind::Auto => Self::wgpu(config, true).or_else(|_| cpu()),
+        match config {
+            BackendConfig::Cpu(o) => CpuBackend::new(o.clone()).map(AnyBackend::Cpu),
+            BackendConfig::Wgpu(o) => WgpuBackend::new(o.clone()).map(AnyBackend::Wgpu),
+            BackendConfig::Auto { cpu, wgpu } => match WgpuBackend::new(wgpu.clone()) {
+                Ok(b) if b.capabilities().device.is_hardware_gpu() => Ok(AnyBackend::Wgpu(b)),
+                _ => CpuBackend::new(cpu.clone()).map(AnyBackend::Cpu),
+            },
         }
-    }
-
-    #[cfg(feature = "wgpu")]
-    fn wgpu(config: &BackendConfig, hardware_only: bool) -> Result<Self> {
-        let backend = ferroq_wgpu::WgpuBackend::new(ferroq_wgpu::WgpuOptions {
-            precision: config.precision.unwrap_or(Precision::Single),
-            adapter: config.adapter.clone(),
-            ..Default::default()
-        })?;
-        if hardware_only
-            && backend
-                .adapter_info()
-                .device_type
-                .to_ascii_lowercase()
-                .contains("cpu")
-        {
-            return Err(Error::BackendUnavailable {
-                reason: "only a software (CPU) GPU adapter is present".into(),
-            });
-        }
-        Ok(AnyBackend::Wgpu(backend))
-    }
-
-    #[cfg(not(feature = "wgpu"))]
-    fn wgpu(_config: &BackendConfig, _hardware_only: bool) -> Result<Self> {
-        Err(Error::BackendUnavailable {
-            reason: "ferroq was built without the `wgpu` feature".into(),
-        })
     }
 }
 
+/// Runs `$body` with `$b` bound to the concrete backend.
 macro_rules! dispatch {
     ($self:expr, $b:ident => $body:expr) => {
         match $self {
             AnyBackend::Cpu($b) => $body,
-            #[cfg(feature = "wgpu")]
             AnyBackend::Wgpu($b) => $body,
+        }
+    };
+}
+pub(crate) use dispatch;
+
+macro_rules! on_state {
+    ($self:expr, $s:ident => $body:expr) => {
+        match $self {
+            AnyState::Cpu($s) => $body,
+            AnyState::Wgpu($s) => $body,
+        }
+    };
+}
+
+/// Both states' concrete types, which must come from the same backend.
+macro_rules! on_pair {
+    ($a:expr, $b:expr, $x:ident, $y:ident => $body:expr) => {
+        match ($a, $b) {
+            (AnyState::Cpu($x), AnyState::Cpu($y)) => $body,
+            (AnyState::Wgpu($x), AnyState::Wgpu($y)) => $body,
+            _ => Err(wrong_state()),
         }
     };
 }
 
 fn wrong_state() -> Error {
-    Error::invalid("the state was allocated by a different backend")
+    Error::invalid("the states were allocated by different backends")
 }
 
+impl StatePrimitives for AnyState {
+    fn num_qubits(&self) -> u32 {
+        on_state!(self, s => s.num_qubits())
+    }
+    fn precision(&self) -> Precision {
+        on_state!(self, s => s.precision())
+    }
+    fn apply(&mut self, ops: &[Op], interrupt: &Interrupt<'_>) -> Result<()> {
+        on_state!(self, s => s.apply(ops, interrupt))
+    }
+    fn probability_one(&mut self, qubit: u32) -> Result<(f64, f64)> {
+        on_state!(self, s => s.probability_one(qubit))
+    }
+    fn collapse(&mut self, qubit: u32, outcome: bool, kept: f64, reset: bool) -> Result<()> {
+        on_state!(self, s => s.collapse(qubit, outcome, kept, reset))
+    }
+    fn finish(&mut self) -> Result<()> {
+        on_state!(self, s => s.finish())
+    }
+    fn set_zero(&mut self) -> Result<()> {
+        on_state!(self, s => s.set_zero())
+    }
+    fn set_amplitudes(&mut self, amps: &[Complex64]) -> Result<()> {
+        on_state!(self, s => s.set_amplitudes(amps))
+    }
+    fn copy_from(&mut self, other: &Self) -> Result<()> {
+        on_pair!(self, other, a, b => a.copy_from(b))
+    }
+    fn apply_observable(&self, observable: &Observable, out: &mut Self) -> Result<()> {
+        on_pair!(self, out, a, b => a.apply_observable(observable, b))
+    }
+    fn inner_product(&self, other: &Self) -> Result<Complex64> {
+        on_pair!(self, other, a, b => a.inner_product(b))
+    }
+    fn norm_sqr(&self) -> Result<f64> {
+        on_state!(self, s => s.norm_sqr())
+    }
+    fn scale(&mut self, a: Complex64) -> Result<()> {
+        on_state!(self, s => s.scale(a))
+    }
+    fn add_scaled(&mut self, a: Complex64, x: &Self) -> Result<()> {
+        on_pair!(self, x, s, y => s.add_scaled(a, y))
+    }
+    fn state_vector(&self) -> Result<StateVector> {
+        on_state!(self, s => s.state_vector())
+    }
+    fn probabilities(&self) -> Result<Vec<f64>> {
+        on_state!(self, s => s.probabilities())
+    }
+    fn marginal(&self, qubits: &[u32]) -> Result<Vec<f64>> {
+        on_state!(self, s => s.marginal(qubits))
+    }
+    fn expectations(&self, observables: &[Observable]) -> Result<Vec<f64>> {
+        on_state!(self, s => s.expectations(observables))
+    }
+    fn locate_sorted(&self, uniforms: &[f64]) -> Result<Vec<u64>> {
+        on_state!(self, s => s.locate_sorted(uniforms))
+    }
+}
+
+/// Batches are dispatched to the concrete backend, so each keeps its own schedule
+/// (`for_each_item` here is the serial default; the [`Simulator`](crate::Simulator)
+/// dispatches its batch algorithms to the concrete backend too).
 impl Backend for AnyBackend {
     type State = AnyState;
 
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         dispatch!(self, b => b.name())
     }
     fn precision(&self) -> Precision {
         dispatch!(self, b => b.precision())
     }
-    fn max_qubits(&self) -> u32 {
-        dispatch!(self, b => b.max_qubits())
+    fn capabilities(&self) -> Capabilities {
+        dispatch!(self, b => b.capabilities())
     }
-    fn compile_options(&self) -> CompileOptions {
-        dispatch!(self, b => b.compile_options())
-    }
-    fn alloc(&self, num_qubits: u32, seed: u64) -> Result<AnyState> {
+    fn new_state(&self, num_qubits: u32) -> Result<AnyState> {
         match self {
-            AnyBackend::Cpu(b) => b.alloc(num_qubits, seed).map(AnyState::Cpu),
-            #[cfg(feature = "wgpu")]
-            AnyBackend::Wgpu(b) => b
-                .alloc(num_qubits, seed)
-                .map(|s| AnyState::Wgpu(Box::new(s))),
-        }
-    }
-    fn run(&self, state: &mut AnyState, program: &Program) -> Result<()> {
-        match (self, state) {
-            (AnyBackend::Cpu(b), AnyState::Cpu(s)) => b.run(s, program),
-            #[cfg(feature = "wgpu")]
-            (AnyBackend::Wgpu(b), AnyState::Wgpu(s)) => b.run(s, program),
-            #[allow(unreachable_patterns)]
-            _ => Err(wrong_state()),
-        }
-    }
-    fn read(&self, state: &AnyState, request: &Readout) -> Result<Output> {
-        match (self, state) {
-            (AnyBackend::Cpu(b), AnyState::Cpu(s)) => b.read(s, request),
-            #[cfg(feature = "wgpu")]
-            (AnyBackend::Wgpu(b), AnyState::Wgpu(s)) => b.read(s, request),
-            #[allow(unreachable_patterns)]
-            _ => Err(wrong_state()),
+            AnyBackend::Cpu(b) => b.new_state(num_qubits).map(AnyState::Cpu),
+            AnyBackend::Wgpu(b) => b.new_state(num_qubits).map(|s| AnyState::Wgpu(Box::new(s))),
         }
     }
     fn run_batch(
         &self,
-        program: &Program,
-        bindings: &[ParamBinding],
+        plan: &Plan,
+        sets: &ParamSets,
         request: &Readout,
         options: &BatchOptions<'_>,
     ) -> Result<Vec<Output>> {
-        dispatch!(self, b => b.run_batch(program, bindings, request, options))
+        dispatch!(self, b => b.run_batch(plan, sets, request, options))
     }
 }

@@ -31,14 +31,18 @@
 //! precision produced it. Bad input is an [`Error`], never a panic.
 
 mod any;
+mod cache;
+mod gpu;
 mod shots;
 mod simulator;
 
 pub use any::{AnyBackend, AnyState, BackendConfig, BackendKind};
 pub use ferroq_core::*;
-pub use ferroq_cpu::{CpuBackend, CpuOptions};
+pub use ferroq_cpu::{CpuBackend, CpuOptions, CpuState};
 #[cfg(feature = "qasm")]
 pub use ferroq_qasm as qasm;
-#[cfg(feature = "wgpu")]
-pub use ferroq_wgpu::{WgpuBackend, WgpuOptions};
-pub use simulator::{available_backends, BackendInfo, RunResult, Simulator, SimulatorOptions};
+pub use gpu::{WgpuBackend, WgpuOptions, WgpuState};
+pub use shots::MAX_SHOT_BITS;
+pub use simulator::{
+    available_backends, BackendInfo, Call, RunResult, Simulator, SimulatorOptions,
+};

@@ -1,6 +1,10 @@
-//! Recognising terminal measurements, so shots can be drawn from one final state.
+//! Shots: recognising terminal measurements (so shots are drawn from one final state)
+//! and folding classical bits into integer outcomes.
 
-use ferroq_core::{Circuit, Instruction, Operation, Result};
+use ferroq_core::{Circuit, Error, Instruction, Operation, Result};
+
+/// Most classical bits a shot folded into a `u64` can hold.
+pub const MAX_SHOT_BITS: u32 = 64;
 
 /// How a circuit measures.
 #[derive(Debug)]
@@ -55,4 +59,50 @@ pub(crate) fn split_terminal_measurements(circuit: &Circuit) -> Result<TerminalM
         }
     }
     Ok(TerminalMeasurements::Terminal { unitary, map })
+}
+
+/// Checks that the classical register fits one `u64` outcome per shot.
+pub(crate) fn check_shot_width(num_clbits: u32) -> Result<()> {
+    if num_clbits > MAX_SHOT_BITS {
+        return Err(Error::invalid(format!(
+            "sampling returns each shot as a {MAX_SHOT_BITS}-bit integer, but the circuit has \
+             {num_clbits} classical bits; read `classical_bits` of single runs instead"
+        )));
+    }
+    Ok(())
+}
+
+/// The classical register read from a basis index `idx` through terminal measurements
+/// `map` (in circuit order: a later write to a clbit replaces an earlier one).
+pub(crate) fn fold_terminal(idx: u64, map: &[(u32, u32)]) -> u64 {
+    map.iter().fold(0u64, |acc, &(q, c)| {
+        let bit = (idx >> q) & 1;
+        (acc & !(1u64 << c)) | (bit << c)
+    })
+}
+
+/// Classical bits as an integer, bit `j` = clbit `j`.
+pub(crate) fn fold_bits(bits: &[bool]) -> u64 {
+    bits.iter()
+        .enumerate()
+        .fold(0u64, |acc, (j, &b)| acc | (u64::from(b) << j))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn later_writes_win() {
+        // measure q1 -> c0, then q0 -> c0: c0 holds q0.
+        let map = [(1, 0), (0, 0)];
+        assert_eq!(fold_terminal(0b10, &map), 0);
+        assert_eq!(fold_terminal(0b01, &map), 1);
+    }
+
+    #[test]
+    fn wide_registers_are_refused() {
+        assert!(check_shot_width(64).is_ok());
+        assert!(check_shot_width(65).is_err());
+    }
 }

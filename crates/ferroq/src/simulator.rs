@@ -1,10 +1,17 @@
-//! `Simulator`: one object that compiles circuits and runs them on the chosen backend.
+//! `Simulator`: one object that compiles circuits (once per circuit content, cached)
+//! and runs them on the chosen backend.
 
-use crate::any::{AnyBackend, AnyState, BackendConfig, BackendKind};
-use crate::shots::{split_terminal_measurements, TerminalMeasurements};
+use crate::any::{dispatch, AnyBackend, AnyState, BackendConfig, BackendKind};
+use crate::cache::PlanCache;
+use crate::shots::{
+    check_shot_width, fold_bits, fold_terminal, split_terminal_measurements, TerminalMeasurements,
+};
+use ferroq_core::machine::{execute, sample, Classical, SAMPLE_BYTES_PER_SHOT};
+use ferroq_core::memory::check_host_bytes;
 use ferroq_core::{
-    compile, rng::derive_seed, Backend, BatchOptions, Circuit, CompileOptions, Error, Observable,
-    Output, ParamBinding, Precision, Program, Readout, Result, StateVector,
+    rng::derive_seed, Backend, BatchOptions, BoundProgram, Capabilities, Circuit, CompileOptions,
+    Interrupt, Machine, Observable, Output, ParamBinding, ParamSets, Plan, Precision, Readout,
+    Result, StateVector,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -12,7 +19,7 @@ use std::sync::Arc;
 /// Options of a [`Simulator`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SimulatorOptions {
-    /// Backend to build.
+    /// Backend to build, with its typed options.
     pub backend: BackendConfig,
     /// Seed for measurements and sampling; `None` draws a fresh seed per call.
     pub seed: Option<u64>,
@@ -20,7 +27,9 @@ pub struct SimulatorOptions {
     pub compile: Option<CompileOptions>,
 }
 
-/// Compiles circuits and runs them on one backend.
+/// Compiles circuits and runs them on one backend. Compiled plans are cached per
+/// circuit content ([`Circuit::revision`]) and compile options, so running, sampling or
+/// sweeping one circuit again does not recompile it. Cheap to clone (shared).
 ///
 /// ```
 /// use ferroq::{Circuit, Simulator, BackendKind, ParamBinding, Observable};
@@ -31,32 +40,40 @@ pub struct SimulatorOptions {
 /// let zz: Observable = "ZZ".parse().unwrap();
 /// assert!((sim.expectation(&c, &zz, &b).unwrap() - 1.0).abs() < 1e-12);
 /// ```
+///
+/// Every call can be made interruptible: `sim.interruptible(&hook).run(..)` polls
+/// `hook` between ops, shots and batch items and stops with
+/// [`Error::Interrupted`](ferroq_core::Error::Interrupted).
 #[derive(Debug, Clone)]
 pub struct Simulator {
     backend: Arc<AnyBackend>,
     options: SimulatorOptions,
     calls: Arc<AtomicU64>,
+    plans: Arc<PlanCache>,
 }
 
 /// The final state of one run, read lazily.
 #[derive(Debug)]
 pub struct RunResult {
-    backend: Arc<AnyBackend>,
-    state: AnyState,
-    num_qubits: u32,
+    machine: Machine<AnyState>,
 }
 
 impl RunResult {
     fn read(&self, r: Readout) -> Result<Output> {
-        self.backend.read(&self.state, &r)
+        self.machine.read(&r)
     }
     /// Qubit count.
     pub fn num_qubits(&self) -> u32 {
-        self.num_qubits
+        self.machine.num_qubits()
     }
     /// Precision of the state.
     pub fn precision(&self) -> Precision {
-        self.backend.precision()
+        use ferroq_core::StatePrimitives;
+        self.machine.state().precision()
+    }
+    /// The machine: the state with its classical bits.
+    pub fn machine(&self) -> &Machine<AnyState> {
+        &self.machine
     }
     /// The state vector (little-endian).
     pub fn state_vector(&self) -> Result<StateVector> {
@@ -90,20 +107,21 @@ impl Simulator {
     /// A simulator on `kind` with default options.
     pub fn new(kind: BackendKind) -> Result<Self> {
         Self::with_options(SimulatorOptions {
-            backend: BackendConfig {
-                kind,
-                ..Default::default()
-            },
+            backend: BackendConfig::of_kind(kind),
             ..Default::default()
         })
     }
 
     /// A simulator with explicit options.
     pub fn with_options(options: SimulatorOptions) -> Result<Self> {
+        if let Some(c) = &options.compile {
+            c.validate()?;
+        }
         Ok(Simulator {
             backend: Arc::new(AnyBackend::new(&options.backend)?),
             options,
             calls: Arc::new(AtomicU64::new(0)),
+            plans: Arc::new(PlanCache::default()),
         })
     }
 
@@ -112,8 +130,12 @@ impl Simulator {
         &self.backend
     }
     /// The backend's name (`"cpu"` or `"wgpu"`).
-    pub fn backend_name(&self) -> &str {
+    pub fn backend_name(&self) -> &'static str {
         self.backend.name()
+    }
+    /// What the backend can run.
+    pub fn capabilities(&self) -> Capabilities {
+        self.backend.capabilities()
     }
     /// Precision of the states.
     pub fn precision(&self) -> Precision {
@@ -146,31 +168,95 @@ impl Simulator {
             .unwrap_or_else(|| self.backend.compile_options())
     }
 
-    /// Compiles `circuit` with this simulator's compile options.
-    pub fn compile(&self, circuit: &Circuit) -> Result<Program> {
-        compile(circuit, &self.compile_options())
+    /// The plan of `circuit` for this backend: compiled and checked against the
+    /// backend's capabilities once per circuit content, then taken from the cache.
+    pub fn compile(&self, circuit: &Circuit) -> Result<Plan> {
+        let options = self.compile_options();
+        self.plans.get_or_compile(circuit, &options, || {
+            self.backend.compile(circuit, Some(&options))
+        })
+    }
+
+    /// The same simulator, with every call polling `hook` and stopping with
+    /// `Error::Interrupted` when it returns `true`.
+    pub fn interruptible<'a>(&'a self, hook: &'a (dyn Fn() -> bool + Sync)) -> Call<'a> {
+        Call {
+            sim: self,
+            interrupt: Interrupt::new(hook),
+        }
+    }
+
+    fn call(&self) -> Call<'_> {
+        Call {
+            sim: self,
+            interrupt: Interrupt::none(),
+        }
     }
 
     /// Runs `circuit` (parameters bound by `binding`) from |0…0> and returns the final state.
     pub fn run(&self, circuit: &Circuit, binding: &ParamBinding) -> Result<RunResult> {
-        let program = self.compile(circuit)?.bind(binding)?;
+        self.call().run(circuit, binding)
+    }
+    /// Runs a bound program from |0…0>.
+    pub fn run_program(&self, program: &BoundProgram) -> Result<RunResult> {
+        self.call().run_program(program)
+    }
+    /// The final state vector.
+    pub fn state_vector(&self, circuit: &Circuit, binding: &ParamBinding) -> Result<StateVector> {
+        self.call().run(circuit, binding)?.state_vector()
+    }
+    /// The expectation value of `observable` in the final state.
+    pub fn expectation(
+        &self,
+        circuit: &Circuit,
+        observable: &Observable,
+        binding: &ParamBinding,
+    ) -> Result<f64> {
+        self.call().expectation(circuit, observable, binding)
+    }
+    /// Draws `shots` outcomes; see [`Call::sample`].
+    pub fn sample(
+        &self,
+        circuit: &Circuit,
+        shots: usize,
+        binding: &ParamBinding,
+    ) -> Result<Vec<u64>> {
+        self.call().sample(circuit, shots, binding)
+    }
+    /// Runs `circuit` once per row of `sets`; see [`Call::run_batch`].
+    pub fn run_batch(
+        &self,
+        circuit: &Circuit,
+        sets: &ParamSets,
+        request: &Readout,
+    ) -> Result<Vec<Output>> {
+        self.call().run_batch(circuit, sets, request)
+    }
+}
+
+/// One or more calls on a [`Simulator`] sharing an interrupt hook (see
+/// [`Simulator::interruptible`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    sim: &'a Simulator,
+    interrupt: Interrupt<'a>,
+}
+
+impl Call<'_> {
+    /// Runs `circuit` (parameters bound by `binding`) from |0…0> and returns the final state.
+    pub fn run(&self, circuit: &Circuit, binding: &ParamBinding) -> Result<RunResult> {
+        let program = self.sim.compile(circuit)?.bind_named(binding)?;
         self.run_program(&program)
     }
 
-    /// Runs a compiled, bound program from |0…0>.
-    pub fn run_program(&self, program: &Program) -> Result<RunResult> {
-        let mut state = self.backend.alloc(program.num_qubits(), self.next_seed())?;
-        self.backend.run(&mut state, program)?;
-        Ok(RunResult {
-            backend: self.backend.clone(),
-            state,
-            num_qubits: program.num_qubits(),
-        })
-    }
-
-    /// The final state vector.
-    pub fn state_vector(&self, circuit: &Circuit, binding: &ParamBinding) -> Result<StateVector> {
-        self.run(circuit, binding)?.state_vector()
+    /// Runs a bound program from |0…0>.
+    pub fn run_program(&self, program: &BoundProgram) -> Result<RunResult> {
+        let mut machine = self
+            .sim
+            .backend
+            .alloc(program.num_qubits(), self.sim.next_seed())?;
+        machine.run(program, &self.interrupt)?;
+        Ok(RunResult { machine })
     }
 
     /// The expectation value of `observable` in the final state.
@@ -188,80 +274,75 @@ impl Simulator {
     /// Draws `shots` outcomes.
     ///
     /// Without measurements, each outcome is a basis-state index over all qubits. With
-    /// measurements, each outcome is the classical register (clbit 0 = lowest bit):
+    /// measurements, each outcome is the classical register (clbit 0 = lowest bit; at
+    /// most 64 bits; where two measurements write one bit, the later one wins):
     /// terminal measurements are sampled from one final state; circuits with
-    /// mid-circuit measurement, reset or classical control are re-run once per shot.
+    /// mid-circuit measurement, reset or classical control are re-run once per shot
+    /// (shot `i` seeded by `derive_seed(seed, i)`, items in parallel where the backend
+    /// can). Buffers are checked against the memory available before allocating.
     pub fn sample(
         &self,
         circuit: &Circuit,
         shots: usize,
         binding: &ParamBinding,
     ) -> Result<Vec<u64>> {
-        let seed = self.next_seed();
+        let seed = self.sim.next_seed();
         match split_terminal_measurements(circuit)? {
             TerminalMeasurements::None => {
                 let result = self.run(circuit, binding)?;
-                result.sample(shots, seed)
+                sample(result.machine.state(), shots, seed)
             }
             TerminalMeasurements::Terminal { unitary, map } => {
+                check_shot_width(circuit.num_clbits())?;
                 let result = self.run(&unitary, binding)?;
-                let draws = result.sample(shots, seed)?;
-                Ok(draws
-                    .into_iter()
-                    .map(|idx| {
-                        map.iter()
-                            .fold(0u64, |acc, &(q, c)| acc | (((idx >> q) & 1) << c))
-                    })
-                    .collect())
+                let mut draws = sample(result.machine.state(), shots, seed)?;
+                for d in &mut draws {
+                    *d = fold_terminal(*d, &map);
+                }
+                Ok(draws)
             }
             TerminalMeasurements::MidCircuit => {
-                if circuit.num_clbits() > 64 {
-                    return Err(Error::invalid(
-                        "sampling supports at most 64 classical bits",
-                    ));
-                }
-                let program = self.compile(circuit)?;
-                let bindings = vec![binding.clone(); shots];
-                let outs = self.backend.run_batch(
-                    &program,
-                    &bindings,
-                    &Readout::ClassicalBits,
-                    &BatchOptions {
-                        seed,
-                        interrupt: None,
-                    },
+                check_shot_width(circuit.num_clbits())?;
+                check_host_bytes(
+                    shots as u128 * SAMPLE_BYTES_PER_SHOT,
+                    &format!("{shots} shots"),
+                    None,
                 )?;
-                outs.into_iter()
-                    .map(|o| {
-                        let bits = o.into_classical_bits()?;
-                        Ok(bits
-                            .iter()
-                            .enumerate()
-                            .fold(0u64, |acc, (j, &b)| acc | ((b as u64) << j)))
-                    })
-                    .collect()
+                let program = self.sim.compile(circuit)?.bind_named(binding)?;
+                let interrupt = self.interrupt;
+                let n = program.num_qubits();
+                dispatch!(&*self.sim.backend, b => b.for_each_item(
+                    n,
+                    shots,
+                    &interrupt,
+                    &|i, state| {
+                        let mut classical = Classical::new(derive_seed(seed, i as u64));
+                        execute(state, &mut classical, &program, &interrupt)?;
+                        Ok(fold_bits(classical.clbits()))
+                    },
+                ))
             }
         }
     }
 
-    /// Runs `circuit` once per binding and reads `request` from each final state, in one
-    /// call (parallel across items for small states, across amplitudes for large ones).
-    /// `interrupt` is polled on the calling thread between groups of items.
+    /// Runs `circuit` from |0…0> once per row of `sets` and reads `request` from each
+    /// final state, in one call (parallel across items for small states, across
+    /// amplitudes for large ones). Item `i` seeds its measurements with
+    /// `derive_seed(seed, i)`.
     pub fn run_batch(
         &self,
         circuit: &Circuit,
-        bindings: &[ParamBinding],
+        sets: &ParamSets,
         request: &Readout,
-        interrupt: Option<&(dyn Fn() -> bool + Sync)>,
     ) -> Result<Vec<Output>> {
-        let program = self.compile(circuit)?;
-        self.backend.run_batch(
-            &program,
-            bindings,
+        let plan = self.sim.compile(circuit)?;
+        self.sim.backend.run_batch(
+            &plan,
+            sets,
             request,
             &BatchOptions {
-                seed: self.next_seed(),
-                interrupt,
+                seed: self.sim.next_seed(),
+                interrupt: self.interrupt,
             },
         )
     }
@@ -285,7 +366,6 @@ pub struct BackendInfo {
 /// Lists the backends compiled in and the devices found.
 pub fn available_backends() -> Vec<BackendInfo> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    #[allow(unused_mut)]
     let mut out = vec![BackendInfo {
         name: "cpu".into(),
         device: format!("{threads} CPU threads"),
@@ -293,39 +373,23 @@ pub fn available_backends() -> Vec<BackendInfo> {
         available: true,
         reason: None,
     }];
-    #[cfg(feature = "wgpu")]
-    {
-        let adapters = ferroq_wgpu::adapters();
-        if adapters.is_empty() {
-            out.push(BackendInfo {
-                name: "wgpu".into(),
-                device: "none".into(),
-                precisions: Vec::new(),
-                available: false,
-                reason: Some("no GPU adapter found".into()),
-            });
-        }
-        for a in adapters {
-            let mut precisions = vec![Precision::Single];
-            if a.supports_f64 {
-                precisions.push(Precision::Double);
-            }
-            out.push(BackendInfo {
-                name: "wgpu".into(),
-                device: format!("{} ({}, {})", a.name, a.backend, a.device_type),
-                precisions,
-                available: true,
-                reason: None,
-            });
-        }
+    let adapters = crate::gpu::adapters();
+    if adapters.is_empty() {
+        out.push(BackendInfo {
+            name: "wgpu".into(),
+            device: "none".into(),
+            precisions: Vec::new(),
+            available: false,
+            reason: Some(if crate::gpu::COMPILED_IN {
+                "no GPU adapter found".into()
+            } else {
+                "built without the `wgpu` feature".into()
+            }),
+        });
     }
-    #[cfg(not(feature = "wgpu"))]
-    out.push(BackendInfo {
-        name: "wgpu".into(),
-        device: "none".into(),
-        precisions: Vec::new(),
-        available: false,
-        reason: Some("built without the `wgpu` feature".into()),
-    });
+    #[allow(unreachable_code, unused_variables)]
+    for a in adapters {
+        out.push(crate::gpu::describe(a));
+    }
     out
 }

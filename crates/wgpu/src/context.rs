@@ -217,6 +217,8 @@ pub(crate) struct Ctx {
     pub(crate) dummies: [wgpu::Buffer; 3],
     /// The amplitude 1 in the device precision, copied into page 0 by resets.
     pub(crate) one: wgpu::Buffer,
+    /// The user's cap on the bytes of one state.
+    memory_limit: Option<u64>,
     submits: AtomicU64,
     buffers: AtomicU64,
     /// Buffers of dropped small states, reused by the next state of the same layout.
@@ -325,6 +327,7 @@ impl Ctx {
             pipelines,
             dummies,
             one,
+            memory_limit: options.memory_limit,
             submits: AtomicU64::new(0),
             buffers: AtomicU64::new(0),
             pool: Mutex::new(Vec::new()),
@@ -337,8 +340,8 @@ impl Ctx {
     /// size, and (for CPU adapters such as lavapipe) the host memory available.
     pub(crate) fn max_qubits(&self) -> u32 {
         let by_pages = self.max_qubits_by_pages();
-        match self.memory_limit() {
-            Some(bytes) => {
+        match self.state_budget() {
+            Some((bytes, _)) => {
                 let fit = (bytes / self.precision.amplitude_bytes()).max(1).ilog2();
                 by_pages.min(fit)
             }
@@ -351,15 +354,31 @@ impl Ctx {
         (self.max_page_qubits + MAX_PAGE_INDEX_QUBITS).min(48)
     }
 
-    /// Bytes a state may use, where the platform says (host memory for CPU adapters).
-    pub(crate) fn memory_limit(&self) -> Option<u64> {
-        if self.info.device_type != "cpu" {
-            return None;
+    /// Bytes a state may use and which limit that is: the configured memory limit and,
+    /// for CPU adapters (lavapipe), the host memory available; `None` when neither
+    /// applies (a GPU's own memory is checked by the driver at allocation).
+    pub(crate) fn state_budget(&self) -> Option<(u64, String)> {
+        let host = (self.info.device_type == "cpu")
+            .then(ferroq_core::memory::available_memory)
+            .flatten();
+        match (self.memory_limit, host) {
+            (Some(l), Some(h)) if h < l => Some((
+                h,
+                format!(
+                    "host memory available to the CPU adapter `{}`",
+                    self.info.name
+                ),
+            )),
+            (Some(l), _) => Some((l, "configured memory limit".to_string())),
+            (None, Some(h)) => Some((
+                h,
+                format!(
+                    "host memory available to the CPU adapter `{}`",
+                    self.info.name
+                ),
+            )),
+            (None, None) => None,
         }
-        let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-        let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kib * 1024)
     }
 
     /// Creates a buffer, counting it.

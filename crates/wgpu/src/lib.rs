@@ -29,10 +29,10 @@
 //! let backend = WgpuBackend::new(WgpuOptions::default())?;
 //! let mut c = Circuit::new(2);
 //! c.h(0).cx(0, 1);
-//! let program = compile(&c, &CompileOptions::default())?;
-//! let mut state = backend.alloc(2, 0)?;
-//! backend.run(&mut state, &program)?;
-//! let p = backend.read(&state, &Readout::Probabilities)?.into_probabilities()?;
+//! let program = compile(&c, &CompileOptions::default())?.bind(&[])?;
+//! let mut machine = backend.alloc(2, 0)?;
+//! backend.run(&mut machine, &program)?;
+//! let p = backend.read(&machine, &Readout::Probabilities)?.into_probabilities()?;
 //! assert!((p[0] - 0.5).abs() < 1e-5);
 //! # Ok::<(), ferroq_core::Error>(())
 //! ```
@@ -49,10 +49,7 @@ pub use context::{adapters, AdapterSummary};
 pub use state::WgpuState;
 
 use context::Ctx;
-use ferroq_core::{
-    check_readout, rng::derive_seed, Backend, BatchOptions, CompileOptions, Error, Output,
-    ParamBinding, Precision, Program, Readout, Result,
-};
+use ferroq_core::{Backend, Capabilities, CompileOptions, DeviceKind, Precision, Result};
 use std::sync::Arc;
 
 /// Environment variable that forces the adapter (a name substring or an index into
@@ -72,6 +69,9 @@ pub struct WgpuOptions {
     /// states. `None` uses the largest page one storage binding holds. A state keeps at
     /// most 2^10 pages: a bigger one uses bigger pages.
     pub page_qubits: Option<u32>,
+    /// Cap on the bytes one state may take (default: the device's memory; for CPU
+    /// adapters also the host memory available).
+    pub memory_limit: Option<u64>,
 }
 
 // `Precision`'s own default is Double (the CPU's); the GPU defaults to Single.
@@ -81,6 +81,7 @@ impl Default for WgpuOptions {
             precision: Precision::Single,
             adapter: None,
             page_qubits: None,
+            memory_limit: None,
         }
     }
 }
@@ -168,16 +169,12 @@ impl WgpuBackend {
 impl Backend for WgpuBackend {
     type State = WgpuState;
 
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "wgpu"
     }
 
     fn precision(&self) -> Precision {
         self.ctx.precision
-    }
-
-    fn max_qubits(&self) -> u32 {
-        self.ctx.max_qubits()
     }
 
     /// Fusion up to 2 qubits on GPUs: on an H100 the 1- and 2-qubit kernels run at
@@ -186,63 +183,45 @@ impl Backend for WgpuBackend {
     /// qubits, 1.37 s to 3, 790 ms to 4; `benches/results/h100-2026-11-25`). Software
     /// adapters (lavapipe) keep the core default (no GPU memory to save there; not
     /// re-measured).
-    fn compile_options(&self) -> CompileOptions {
-        if self.ctx.info.device_type == "cpu" {
+    fn capabilities(&self) -> Capabilities {
+        let info = &self.ctx.info;
+        let device = match info.device_type.as_str() {
+            "discrete" => DeviceKind::DiscreteGpu,
+            "integrated" => DeviceKind::IntegratedGpu,
+            "cpu" => DeviceKind::SoftwareGpu,
+            _ => DeviceKind::Other,
+        };
+        let mut precisions = vec![Precision::Single];
+        if info.supports_f64 {
+            precisions.push(Precision::Double);
+        }
+        let compile_options = if device == DeviceKind::SoftwareGpu {
             CompileOptions::default()
         } else {
             CompileOptions {
                 max_fused_qubits: 2,
                 ..CompileOptions::default()
             }
+        };
+        Capabilities {
+            name: "wgpu",
+            device,
+            device_name: format!("{} ({})", info.name, info.backend),
+            precision: self.ctx.precision,
+            precisions,
+            max_qubits: self.ctx.max_qubits(),
+            max_dense_qubits: shaders::MAX_DENSE_QUBITS as u32,
+            state_memory_bytes: self.ctx.state_budget().map_or(
+                info.max_buffer_bytes
+                    .saturating_mul(1 << context::MAX_PAGE_INDEX_QUBITS),
+                |(b, _)| b,
+            ),
+            compile_options,
         }
     }
 
-    fn alloc(&self, num_qubits: u32, seed: u64) -> Result<WgpuState> {
-        WgpuState::new(self.ctx.clone(), num_qubits, seed)
-    }
-
-    fn run(&self, state: &mut WgpuState, program: &Program) -> Result<()> {
-        if program.num_qubits() != state.num_qubits() {
-            return Err(Error::invalid(format!(
-                "program is for {} qubits but the state has {}",
-                program.num_qubits(),
-                state.num_qubits()
-            )));
-        }
-        state.run(program.ops()?, program.num_clbits())
-    }
-
-    fn read(&self, state: &WgpuState, request: &Readout) -> Result<Output> {
-        check_readout(request, state.num_qubits())?;
-        state.read(request)
-    }
-
-    /// Reuses one state (its pages, scratch buffers and bind groups) for every item.
-    fn run_batch(
-        &self,
-        program: &Program,
-        bindings: &[ParamBinding],
-        request: &Readout,
-        options: &BatchOptions<'_>,
-    ) -> Result<Vec<Output>> {
-        check_readout(request, program.num_qubits())?;
-        let mut out = Vec::with_capacity(bindings.len());
-        let mut state: Option<WgpuState> = None;
-        for (i, b) in bindings.iter().enumerate() {
-            options.check_interrupt()?;
-            let bound = program.bind(b)?;
-            let seed = derive_seed(options.seed, i as u64);
-            let st = match state.as_mut() {
-                Some(st) => {
-                    st.reset(seed)?;
-                    st
-                }
-                None => state.insert(self.alloc(program.num_qubits(), seed)?),
-            };
-            self.run(st, &bound)?;
-            out.push(self.read(st, request)?);
-        }
-        Ok(out)
+    fn new_state(&self, num_qubits: u32) -> Result<WgpuState> {
+        WgpuState::new(self.ctx.clone(), num_qubits)
     }
 }
 

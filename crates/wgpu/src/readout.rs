@@ -13,7 +13,7 @@ use crate::encode::{grid, Header, Recorder, Src};
 use crate::shaders::{Kernel, WORKGROUP};
 use crate::state::Parts;
 use crate::submit::reals;
-use ferroq_core::{Complex32, Complex64, Error, Observable, Precision, Result, Rng, StateVector};
+use ferroq_core::{Complex32, Complex64, Error, Observable, Precision, Result, StateVector};
 
 /// Cap on the bytes one streamed read-back submit copies.
 const STREAM_BYTES: u64 = 256 << 20;
@@ -274,13 +274,12 @@ pub(crate) fn expectations(parts: &mut Parts<'_>, observables: &[Observable]) ->
 /// `shots` basis indices drawn from `|a|^2` with `Rng::new(seed)`: the same sorted
 /// uniforms and the same final shuffle as the CPU backend, so the same seed gives the
 /// same shots (up to rounding at bin edges).
-pub(crate) fn samples(parts: &mut Parts<'_>, shots: usize, seed: u64) -> Result<Vec<u64>> {
+pub(crate) fn locate_sorted(parts: &mut Parts<'_>, u: &[f64]) -> Result<Vec<u64>> {
     let ctx = parts.ctx;
     let l = parts.layout;
     let real = ctx.real_bytes();
     let cap = ctx.max_binding() / real;
-    let mut rng = Rng::new(seed);
-    let u = rng.sorted_uniforms(shots);
+    let shots = u.len();
     if shots == 0 {
         return Ok(Vec::new());
     }
@@ -350,11 +349,6 @@ pub(crate) fn samples(parts: &mut Parts<'_>, shots: usize, seed: u64) -> Result<
                 .chunks_exact(3)
                 .map(|w| w[0] as u64 | (w[1] as u64) << 32),
         );
-    }
-    // The CPU backend's shuffle, with the same generator state.
-    for i in (1..out.len()).rev() {
-        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
-        out.swap(i, j);
     }
     Ok(out)
 }

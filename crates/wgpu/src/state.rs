@@ -1,11 +1,13 @@
-//! `WgpuState`: the paged amplitudes on the device, the classical bits, the measurement
-//! generator, the reusable scratch buffers, and the loop that records a program.
+//! `WgpuState`: the paged amplitudes on the device, the reusable scratch buffers, the
+//! recording not yet submitted, and the state primitives over them.
 
 use crate::context::{Ctx, Failure, MAX_PAGE_INDEX_QUBITS};
 use crate::encode::{GateRecorder, Recorder};
 use crate::readout;
 use crate::submit::{complex_bytes, flush, reals};
-use ferroq_core::{Complex64, Error, Op, Output, OutputData, Precision, Readout, Result, Rng};
+use ferroq_core::{
+    Complex64, Error, Interrupt, Observable, Op, Precision, Result, StatePrimitives, StateVector,
+};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -72,15 +74,16 @@ impl Parts<'_> {
     }
 }
 
-/// A state vector on the GPU, split over pages (storage buffers), with its classical
-/// bits and the seeded generator of its mid-circuit measurements.
+/// A state vector on the GPU, split over pages (storage buffers). Ops applied to it are
+/// recorded and submitted together: a program costs one submit, split only where a
+/// primitive needs a number back (a measurement's probability, a readout).
 pub struct WgpuState {
     ctx: Arc<Ctx>,
     layout: PageLayout,
     pages: Vec<wgpu::Buffer>,
-    clbits: Vec<bool>,
-    rng: Rng,
     scratch: Mutex<Scratch>,
+    /// Work recorded but not yet submitted.
+    pending: Mutex<Recorder>,
 }
 
 impl std::fmt::Debug for WgpuState {
@@ -94,8 +97,12 @@ impl std::fmt::Debug for WgpuState {
     }
 }
 
+/// Ops recorded between two interrupt polls while an interrupt hook is set (each poll
+/// submits and waits, so a long program stops within one such slice).
+const OPS_PER_POLL: usize = 256;
+
 impl WgpuState {
-    pub(crate) fn new(ctx: Arc<Ctx>, num_qubits: u32, seed: u64) -> Result<Self> {
+    pub(crate) fn new(ctx: Arc<Ctx>, num_qubits: u32) -> Result<Self> {
         let max = ctx.max_qubits_by_pages();
         if num_qubits > max {
             return Err(Error::TooManyQubits {
@@ -105,16 +112,13 @@ impl WgpuState {
         }
         let precision = ctx.precision;
         let needed = precision.state_bytes(num_qubits).unwrap_or(u128::MAX);
-        if let Some(avail) = ctx.memory_limit() {
+        if let Some((avail, which)) = ctx.state_budget() {
             if needed > avail as u128 {
                 return Err(Error::OutOfMemory {
                     num_qubits,
                     needed_bytes: needed,
                     available_bytes: avail as u128,
-                    limit: format!(
-                        "host memory available to the CPU adapter `{}`",
-                        ctx.info.name
-                    ),
+                    limit: which,
                 });
             }
         }
@@ -124,9 +128,8 @@ impl WgpuState {
                 ctx,
                 layout,
                 pages,
-                clbits: Vec::new(),
-                rng: Rng::new(seed),
                 scratch: Mutex::new(scratch),
+                pending: Mutex::new(Recorder::default()),
             };
             state.initialize()?;
             return Ok(state);
@@ -163,9 +166,8 @@ impl WgpuState {
             ctx,
             layout,
             pages,
-            clbits: Vec::new(),
-            rng: Rng::new(seed),
             scratch: Mutex::new(Scratch::default()),
+            pending: Mutex::new(Recorder::default()),
         };
         state.initialize()?;
         Ok(state)
@@ -193,18 +195,6 @@ impl WgpuState {
         })
     }
 
-    /// Qubit count.
-    pub fn num_qubits(&self) -> u32 {
-        self.layout.n
-    }
-    /// Precision of the amplitudes.
-    pub fn precision(&self) -> Precision {
-        self.ctx.precision
-    }
-    /// Classical bits written by measurements so far.
-    pub fn clbits(&self) -> &[bool] {
-        &self.clbits
-    }
     /// Number of pages (storage buffers) the amplitudes are split over.
     pub fn page_count(&self) -> usize {
         self.pages.len()
@@ -214,17 +204,154 @@ impl WgpuState {
         self.layout.p
     }
 
-    /// Back to `|0…0>` with no classical bits and a fresh generator, keeping the buffers.
-    pub fn reset(&mut self, seed: u64) -> Result<()> {
-        self.scratch.lock().map_err(|_| poisoned())?.pending_init = Some(true);
-        self.clbits.clear();
-        self.rng = Rng::new(seed);
+    /// Runs `f` with the state's parts and its pending recording (which `f` may extend
+    /// and flush).
+    fn with_parts<T>(
+        &self,
+        f: impl FnOnce(&mut Parts<'_>, &mut Recorder) -> Result<T>,
+    ) -> Result<T> {
+        let mut scratch = self.scratch.lock().map_err(|_| poisoned())?;
+        let mut pending = self.pending.lock().map_err(|_| poisoned())?;
+        let mut parts = Parts {
+            ctx: &self.ctx,
+            layout: self.layout,
+            pages: &self.pages,
+            scratch: &mut scratch,
+        };
+        f(&mut parts, &mut pending)
+    }
+
+    /// Runs a readout after submitting what is pending.
+    fn read<T>(&self, f: impl FnOnce(&mut Parts<'_>) -> Result<T>) -> Result<T> {
+        self.with_parts(|parts, pending| {
+            parts.flush(pending)?;
+            f(parts)
+        })
+    }
+
+    /// Submits what is pending and waits for the device.
+    fn sync(&self) -> Result<()> {
+        self.with_parts(|parts, pending| parts.flush(pending).map(|_| ()))?;
+        self.ctx.wait()?;
+        self.ctx
+            .check_health()
+            .map_err(|reason| Error::Device { reason })
+    }
+
+    /// Records one unitary op.
+    fn record(&self, op: &Op) -> Result<()> {
+        self.with_parts(|parts, rec| {
+            let mut g = GateRecorder {
+                ctx: parts.ctx,
+                layout: parts.layout,
+                rec,
+            };
+            match op {
+                Op::Dense {
+                    targets,
+                    controls,
+                    matrix,
+                } => g.dense(targets, controls, matrix.data()),
+                Op::Diagonal {
+                    targets,
+                    controls,
+                    diag,
+                } => g.diagonal(targets, controls, diag),
+                other => Err(Error::invalid(format!(
+                    "only unitary ops can be applied as a run, got {other:?}"
+                ))),
+            }
+        })
+    }
+
+    /// The amplitudes as complex128 on the host (for the algebra primitives that have
+    /// no GPU kernel yet), after checking the host memory they need.
+    fn host_amplitudes(&self) -> Result<Vec<Complex64>> {
+        let bytes = 16u128 << self.layout.n;
+        ferroq_core::memory::check_host_bytes(bytes, "a host copy of a GPU state", None)?;
+        Ok(self.read(readout::state_vector)?.to_c64())
+    }
+
+    fn same_shape(&self, other: &WgpuState) -> Result<()> {
+        if self.layout != other.layout || !Arc::ptr_eq(&self.ctx, &other.ctx) {
+            return Err(Error::invalid(
+                "the two states differ in qubit count or device",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl StatePrimitives for WgpuState {
+    fn num_qubits(&self) -> u32 {
+        self.layout.n
+    }
+
+    fn precision(&self) -> Precision {
+        self.ctx.precision
+    }
+
+    fn apply(&mut self, ops: &[Op], interrupt: &Interrupt<'_>) -> Result<()> {
+        for (i, op) in ops.iter().enumerate() {
+            if interrupt.is_set() && i > 0 && i % OPS_PER_POLL == 0 {
+                self.sync()?;
+                interrupt.check()?;
+            }
+            self.record(op)?;
+        }
         Ok(())
     }
 
-    /// Overwrites the amplitudes (for tests and state preparation); the vector must have
-    /// `2^n` entries and is not renormalised.
-    pub fn set_amplitudes(&mut self, amps: &[Complex64]) -> Result<()> {
+    /// Submits what is recorded plus the reduction of `qubit`'s probability; one pair
+    /// of numbers comes back.
+    fn probability_one(&mut self, qubit: u32) -> Result<(f64, f64)> {
+        if qubit >= self.layout.n {
+            return Err(Error::QubitOutOfRange {
+                qubit,
+                num_qubits: self.layout.n,
+            });
+        }
+        self.with_parts(|parts, rec| {
+            let at = readout::record_marginal(parts, rec, &[qubit])?;
+            let bytes = parts.flush(rec)?;
+            let real = parts.ctx.real_bytes() as usize;
+            let v = reals(parts.ctx.precision, &bytes[at..at + 2 * real]);
+            Ok((v[1], v[0] + v[1]))
+        })
+    }
+
+    /// Recorded as a diagonal (measurement) or dense (reset) 1-qubit op.
+    fn collapse(&mut self, qubit: u32, outcome: bool, kept: f64, reset: bool) -> Result<()> {
+        let s = Complex64::new(if kept > 0.0 { 1.0 / kept.sqrt() } else { 1.0 }, 0.0);
+        let z = Complex64::new(0.0, 0.0);
+        self.with_parts(|parts, rec| {
+            let mut g = GateRecorder {
+                ctx: parts.ctx,
+                layout: parts.layout,
+                rec,
+            };
+            match (outcome, reset) {
+                (true, true) => g.dense(&[qubit], &[], &[z, s, z, z]),
+                (true, false) => g.diagonal(&[qubit], &[], &[z, s]),
+                (false, _) => g.diagonal(&[qubit], &[], &[s, z]),
+            }
+        })
+    }
+
+    /// Submits what is pending and returns once the GPU is done: timings are honest and
+    /// execution errors (a lost device) belong to this run.
+    fn finish(&mut self) -> Result<()> {
+        self.sync()
+    }
+
+    fn set_zero(&mut self) -> Result<()> {
+        // Whatever is pending would be overwritten anyway.
+        *self.pending.lock().map_err(|_| poisoned())? = Recorder::default();
+        self.scratch.lock().map_err(|_| poisoned())?.pending_init = Some(true);
+        Ok(())
+    }
+
+    fn set_amplitudes(&mut self, amps: &[Complex64]) -> Result<()> {
         if amps.len() as u64 != 1u64 << self.layout.n {
             return Err(Error::invalid(format!(
                 "expected {} amplitudes, got {}",
@@ -233,7 +360,8 @@ impl WgpuState {
             )));
         }
         let len = self.layout.page_len() as usize;
-        // Every page is overwritten, so a pending |0…0> initialisation is moot.
+        // Every page is overwritten, so pending work and a pending |0…0> are moot.
+        *self.pending.lock().map_err(|_| poisoned())? = Recorder::default();
         self.scratch.lock().map_err(|_| poisoned())?.pending_init = None;
         self.ctx.checked(|| {
             for (page, chunk) in self.pages.iter().zip(amps.chunks(len)) {
@@ -246,61 +374,111 @@ impl WgpuState {
         })
     }
 
-    pub(crate) fn run(&mut self, ops: &[Op], num_clbits: u32) -> Result<()> {
-        if self.clbits.len() < num_clbits as usize {
-            self.clbits.resize(num_clbits as usize, false);
-        }
-        let mut scratch = self.scratch.lock().map_err(|_| poisoned())?;
-        let mut runner = Runner {
-            parts: Parts {
-                ctx: &self.ctx,
-                layout: self.layout,
-                pages: &self.pages,
-                scratch: &mut scratch,
-            },
-            rec: Recorder::default(),
-            clbits: &mut self.clbits,
-            rng: &mut self.rng,
-        };
-        runner.ops(ops)?;
-        let Runner {
-            mut parts, mut rec, ..
-        } = runner;
-        parts.flush(&mut rec)?;
-        // Return once the GPU is done: timings are honest and execution errors (a lost
-        // device) belong to this run.
-        self.ctx.wait()?;
-        self.ctx
-            .check_health()
-            .map_err(|reason| Error::Device { reason })
+    /// Page-to-page copies on the device.
+    fn copy_from(&mut self, other: &Self) -> Result<()> {
+        self.same_shape(other)?;
+        other.sync()?;
+        self.set_zero()?;
+        self.scratch.lock().map_err(|_| poisoned())?.pending_init = None;
+        self.ctx.checked(|| {
+            let mut encoder =
+                self.ctx
+                    .device
+                    .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                        label: Some("ferroq copy state"),
+                    });
+            for (dst, src) in self.pages.iter().zip(&other.pages) {
+                encoder.copy_buffer_to_buffer(src, 0, dst, 0, None);
+            }
+            self.ctx.submit(encoder.finish());
+            self.ctx.wait()
+        })
     }
 
-    pub(crate) fn read(&self, request: &Readout) -> Result<Output> {
-        let mut scratch = self.scratch.lock().map_err(|_| poisoned())?;
-        let mut parts = Parts {
-            ctx: &self.ctx,
-            layout: self.layout,
-            pages: &self.pages,
-            scratch: &mut scratch,
-        };
-        let data = match request {
-            Readout::StateVector => OutputData::StateVector(readout::state_vector(&mut parts)?),
-            Readout::Probabilities => {
-                OutputData::Probabilities(readout::probabilities(&mut parts)?)
+    /// Host round trip (no GPU kernel yet): correct, but costs two transfers.
+    fn apply_observable(&self, observable: &Observable, out: &mut Self) -> Result<()> {
+        self.same_shape(out)?;
+        observable.check_fits(self.layout.n)?;
+        let a = self.host_amplitudes()?;
+        let mut o = vec![Complex64::new(0.0, 0.0); a.len()];
+        for t in observable.terms() {
+            let phase = match t.y_count() % 4 {
+                0 => Complex64::new(1.0, 0.0),
+                1 => Complex64::new(0.0, 1.0),
+                2 => Complex64::new(-1.0, 0.0),
+                _ => Complex64::new(0.0, -1.0),
+            } * t.coeff;
+            let (x, z) = (t.x_mask() as usize, t.z_mask());
+            for (i, v) in a.iter().enumerate() {
+                let sign = if ((i as u64) & z).count_ones() & 1 == 1 {
+                    -1.0
+                } else {
+                    1.0
+                };
+                o[i ^ x] += phase * v * sign;
             }
-            Readout::Marginal(qs) => OutputData::Probabilities(readout::marginal(&mut parts, qs)?),
-            Readout::Samples { shots, seed } => {
-                OutputData::Samples(readout::samples(&mut parts, *shots, *seed)?)
-            }
-            Readout::Expectation(obs) => {
-                OutputData::Expectations(readout::expectations(&mut parts, obs)?)
-            }
-            Readout::ClassicalBits => OutputData::ClassicalBits(self.clbits.clone()),
-        };
-        Ok(Output {
-            precision: self.ctx.precision,
-            data,
-        })
+        }
+        out.set_amplitudes(&o)
+    }
+
+    /// Host round trip (no GPU kernel yet).
+    fn inner_product(&self, other: &Self) -> Result<Complex64> {
+        self.same_shape(other)?;
+        let (a, b) = (self.host_amplitudes()?, other.host_amplitudes()?);
+        Ok(a.iter().zip(&b).map(|(x, y)| x.conj() * y).sum())
+    }
+
+    /// The total of the one-qubit marginal, reduced on the GPU.
+    fn norm_sqr(&self) -> Result<f64> {
+        Ok(self.marginal(&[0])?.iter().sum())
+    }
+
+    /// A diagonal op with every entry `a`.
+    fn scale(&mut self, a: Complex64) -> Result<()> {
+        self.record(&Op::Diagonal {
+            targets: vec![0],
+            controls: Vec::new(),
+            diag: vec![a, a],
+        })?;
+        self.sync()
+    }
+
+    /// Host round trip (no GPU kernel yet).
+    fn add_scaled(&mut self, a: Complex64, x: &Self) -> Result<()> {
+        self.same_shape(x)?;
+        let mut s = self.host_amplitudes()?;
+        let y = x.host_amplitudes()?;
+        for (si, yi) in s.iter_mut().zip(&y) {
+            *si += a * yi;
+        }
+        self.set_amplitudes(&s)
+    }
+
+    fn state_vector(&self) -> Result<StateVector> {
+        let bytes = self
+            .ctx
+            .precision
+            .state_bytes(self.layout.n)
+            .unwrap_or(u128::MAX);
+        ferroq_core::memory::check_host_bytes(bytes, "a copy of the state vector", None)?;
+        self.read(readout::state_vector)
+    }
+
+    fn probabilities(&self) -> Result<Vec<f64>> {
+        ferroq_core::memory::check_host_bytes(8u128 << self.layout.n, "the probabilities", None)?;
+        self.read(readout::probabilities)
+    }
+
+    fn marginal(&self, qubits: &[u32]) -> Result<Vec<f64>> {
+        self.read(|p| readout::marginal(p, qubits))
+    }
+
+    fn expectations(&self, observables: &[Observable]) -> Result<Vec<f64>> {
+        self.read(|p| readout::expectations(p, observables))
+    }
+
+    fn locate_sorted(&self, uniforms: &[f64]) -> Result<Vec<u64>> {
+        self.read(|p| readout::locate_sorted(p, uniforms))
     }
 }
 
@@ -370,86 +548,5 @@ impl Pooled {
 fn poisoned() -> Error {
     Error::Device {
         reason: "a previous GPU operation on this state panicked".into(),
-    }
-}
-
-/// Records a program, splitting the submit only where a measurement needs the host.
-struct Runner<'a> {
-    parts: Parts<'a>,
-    rec: Recorder,
-    clbits: &'a mut Vec<bool>,
-    rng: &'a mut Rng,
-}
-
-impl Runner<'_> {
-    fn gates(&mut self) -> GateRecorder<'_> {
-        GateRecorder {
-            ctx: self.parts.ctx,
-            layout: self.parts.layout,
-            rec: &mut self.rec,
-        }
-    }
-
-    fn ops(&mut self, ops: &[Op]) -> Result<()> {
-        for op in ops {
-            match op {
-                Op::Dense {
-                    targets,
-                    controls,
-                    matrix,
-                } => self.gates().dense(targets, controls, matrix.data())?,
-                Op::Diagonal {
-                    targets,
-                    controls,
-                    diag,
-                } => self.gates().diagonal(targets, controls, diag)?,
-                Op::Measure { qubit, clbit } => {
-                    let bit = self.measure(*qubit, false)?;
-                    let i = *clbit as usize;
-                    if self.clbits.len() <= i {
-                        self.clbits.resize(i + 1, false);
-                    }
-                    self.clbits[i] = bit;
-                }
-                Op::Reset { qubit } => {
-                    self.measure(*qubit, true)?;
-                }
-                Op::Conditional { condition, ops } => {
-                    let value = condition
-                        .clbits
-                        .iter()
-                        .enumerate()
-                        .fold(0u64, |acc, (j, &b)| {
-                            acc | (u64::from(self.clbits.get(b as usize).copied().unwrap_or(false))
-                                << j)
-                        });
-                    if value == condition.value {
-                        self.ops(ops)?;
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Submits what is recorded plus the reduction of `qubit`'s probability, draws the
-    /// outcome on the host (as the CPU backend does), and records the collapse.
-    fn measure(&mut self, qubit: u32, reset: bool) -> Result<bool> {
-        let at = readout::record_marginal(&self.parts, &mut self.rec, &[qubit])?;
-        let bytes = self.parts.flush(&mut self.rec)?;
-        let real = self.parts.ctx.real_bytes() as usize;
-        let v = reals(self.parts.ctx.precision, &bytes[at..at + 2 * real]);
-        let (p0, p1) = (v[0], v[1]);
-        let norm = p0 + p1;
-        let outcome = self.rng.next_f64() * norm < p1;
-        let kept = if outcome { p1 } else { norm - p1 };
-        let s = Complex64::new(if kept > 0.0 { 1.0 / kept.sqrt() } else { 1.0 }, 0.0);
-        let z = Complex64::new(0.0, 0.0);
-        match (outcome, reset) {
-            (true, true) => self.gates().dense(&[qubit], &[], &[z, s, z, z])?,
-            (true, false) => self.gates().diagonal(&[qubit], &[], &[z, s])?,
-            (false, _) => self.gates().diagonal(&[qubit], &[], &[s, z])?,
-        }
-        Ok(outcome)
     }
 }

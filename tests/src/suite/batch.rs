@@ -4,7 +4,8 @@ use super::{assert_amps_close, assert_reals_close, compile_ok, execute, read_ok,
 use crate::random::{random_binding, random_circuit, random_observable, RandomCircuitOptions};
 use ferroq_core::rng::derive_seed;
 use ferroq_core::{
-    Backend, BatchOptions, Circuit, CompileOptions, Error, OutputData, ParamBinding, Readout, Rng,
+    Backend, BatchOptions, Circuit, CompileOptions, Error, Interrupt, OutputData, ParamBinding,
+    ParamSets, Readout, Rng,
 };
 
 fn assert_outputs_close(got: &OutputData, want: &OutputData, tol: f64, ctx: &str) {
@@ -24,7 +25,8 @@ fn assert_outputs_close(got: &OutputData, want: &OutputData, tol: f64, ctx: &str
 /// `derive_seed(seed, i)`, running and reading each one by one, for state vectors,
 /// probabilities, expectation values, samples and (with measurements) classical bits;
 /// an empty batch is empty; the interrupt hook stops a batch with `Error::Interrupted`;
-/// a bad binding fails the batch with the binding's error.
+/// a bad set fails the batch with the binding's error (NaN, an unknown name, a missing
+/// value); sets that name different parameters are refused when the table is built.
 pub fn run_batch_equals_individual_runs<B: Backend>(b: &B) {
     let tol = tolerance(b);
     let mut rng = Rng::new(61);
@@ -50,11 +52,12 @@ pub fn run_batch_equals_individual_runs<B: Backend>(b: &B) {
     ];
     let batch_opts = BatchOptions {
         seed: 42,
-        interrupt: None,
+        interrupt: Interrupt::none(),
     };
+    let sets = ParamSets::from_bindings(&bindings).expect("a table of the bindings");
     for request in &requests {
         let got = b
-            .run_batch(&program, &bindings, request, &batch_opts)
+            .run_batch(&program, &sets, request, &batch_opts)
             .unwrap_or_else(|e| panic!("run_batch {request:?}: {e}"));
         assert_eq!(got.len(), bindings.len());
         for (i, (out, binding)) in got.iter().zip(&bindings).enumerate() {
@@ -73,8 +76,9 @@ pub fn run_batch_equals_individual_runs<B: Backend>(b: &B) {
     let thetas: Vec<ParamBinding> = (0..8)
         .map(|i| ParamBinding::new().with("theta", 0.4 * i as f64))
         .collect();
+    let theta_sets = ParamSets::from_bindings(&thetas).expect("theta table");
     let got = b
-        .run_batch(&program, &thetas, &Readout::ClassicalBits, &batch_opts)
+        .run_batch(&program, &theta_sets, &Readout::ClassicalBits, &batch_opts)
         .expect("run_batch with measurements");
     for (i, (out, binding)) in got.iter().zip(&thetas).enumerate() {
         let state = execute(b, &program, binding, derive_seed(42, i as u64));
@@ -83,43 +87,73 @@ pub fn run_batch_equals_individual_runs<B: Backend>(b: &B) {
     }
 
     let empty = b
-        .run_batch(&program, &[], &Readout::StateVector, &batch_opts)
+        .run_batch(
+            &program,
+            &ParamSets::new(vec!["theta".into()], vec![]).expect("empty table"),
+            &Readout::StateVector,
+            &batch_opts,
+        )
         .expect("empty batch");
     assert!(empty.is_empty(), "an empty batch returned outputs");
 
     let stop = || true;
     let interrupting = BatchOptions {
         seed: 0,
-        interrupt: Some(&stop),
+        interrupt: Interrupt::new(&stop),
     };
     let err = b
-        .run_batch(&program, &thetas, &Readout::StateVector, &interrupting)
+        .run_batch(&program, &theta_sets, &Readout::StateVector, &interrupting)
         .expect_err("an interrupted batch succeeded");
     assert_eq!(err, Error::Interrupted);
 
     let mut bad = thetas.clone();
     bad[3] = ParamBinding::new().with("theta", f64::NAN);
     let err = b
-        .run_batch(&program, &bad, &Readout::StateVector, &batch_opts)
+        .run_batch(
+            &program,
+            &ParamSets::from_bindings(&bad).expect("table"),
+            &Readout::StateVector,
+            &batch_opts,
+        )
         .expect_err("a NaN binding succeeded");
     assert!(
         matches!(err, Error::NonFiniteParameter { .. }),
         "NaN binding gave {err:?}"
     );
-    bad[3] = ParamBinding::new().with("theta", 1.0).with("omega", 2.0);
+    let with_omega: Vec<ParamBinding> = thetas
+        .iter()
+        .map(|t| t.clone().with("omega", 2.0))
+        .collect();
     let err = b
-        .run_batch(&program, &bad, &Readout::StateVector, &batch_opts)
+        .run_batch(
+            &program,
+            &ParamSets::from_bindings(&with_omega).expect("table"),
+            &Readout::StateVector,
+            &batch_opts,
+        )
         .expect_err("a binding with an unknown name succeeded");
     assert!(
         matches!(err, Error::UnknownParameter { .. }),
         "unknown name gave {err:?}"
     );
-    bad[3] = ParamBinding::new();
     let err = b
-        .run_batch(&program, &bad, &Readout::StateVector, &batch_opts)
-        .expect_err("a binding missing `theta` succeeded");
+        .run_batch(
+            &program,
+            &ParamSets::empty_rows(4),
+            &Readout::StateVector,
+            &batch_opts,
+        )
+        .expect_err("sets missing `theta` succeeded");
     assert!(
         matches!(err, Error::UnboundParameter { .. }),
         "missing value gave {err:?}"
+    );
+    bad[3] = ParamBinding::new();
+    assert!(
+        matches!(
+            ParamSets::from_bindings(&bad),
+            Err(Error::InvalidArgument { .. })
+        ),
+        "sets naming different parameters were accepted"
     );
 }

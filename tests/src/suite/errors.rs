@@ -92,7 +92,7 @@ pub fn circuit_errors_are_reported<B: Backend>(_b: &B) {
     c.p("lam", 0);
     let program = compile_ok(&c, &CompileOptions::default());
     let err = program
-        .bind(&ParamBinding::new().with("lam", f64::NAN))
+        .bind_named(&ParamBinding::new().with("lam", f64::NAN))
         .expect_err("bound NaN");
     assert!(matches!(err, Error::NonFiniteParameter { .. }), "{err:?}");
 
@@ -133,13 +133,16 @@ pub fn circuit_errors_are_reported<B: Backend>(_b: &B) {
     let mut c = Circuit::new(2);
     c.rx("theta", 0).rz("2*phi + 1", 1);
     let program = compile_ok(&c, &CompileOptions::default());
-    assert!(!program.is_bound());
+    assert_eq!(
+        program.parameters(),
+        ["phi".to_string(), "theta".to_string()]
+    );
     let err = program
-        .bind(&ParamBinding::new().with("theta", 1.0))
+        .bind_named(&ParamBinding::new().with("theta", 1.0))
         .expect_err("bound without phi");
     assert_eq!(err, Error::UnboundParameter { name: "phi".into() });
     let err = program
-        .bind(&ParamBinding::from_pairs([
+        .bind_named(&ParamBinding::from_pairs([
             ("theta", 1.0),
             ("phi", 2.0),
             ("psi", 3.0),
@@ -152,7 +155,7 @@ pub fn circuit_errors_are_reported<B: Backend>(_b: &B) {
     let mut numeric = Circuit::new(1);
     numeric.h(0);
     let err = compile_ok(&numeric, &CompileOptions::default())
-        .bind(&ParamBinding::new().with("theta", 1.0))
+        .bind_named(&ParamBinding::new().with("theta", 1.0))
         .expect_err("bound a name into a circuit without parameters");
     assert!(matches!(err, Error::UnknownParameter { .. }), "{err:?}");
 
@@ -222,7 +225,7 @@ pub fn backend_errors_are_reported<B: Backend>(b: &B) {
     let program = compile_ok(&c, &CompileOptions::default());
     let mut state = execute(b, &program, &ParamBinding::new(), 0);
     let before = state_vector(b, &state);
-    let check_unchanged = |state: &B::State, what: &str| {
+    let check_unchanged = |state: &ferroq_core::Machine<B::State>, what: &str| {
         assert_amps_close(
             &state_vector(b, state),
             &before,
@@ -233,20 +236,23 @@ pub fn backend_errors_are_reported<B: Backend>(b: &B) {
 
     let mut sym = Circuit::new(3);
     sym.rx("theta", 1);
+    // An unbound plan cannot be run at all (the types say so); binding it without
+    // values is the error.
     let unbound = compile_ok(&sym, &CompileOptions::default());
-    let err = b
-        .run(&mut state, &unbound)
-        .expect_err("ran an unbound program");
+    let err = unbound
+        .bind_named(&ParamBinding::new())
+        .expect_err("bound without values");
     assert!(
         matches!(err, Error::UnboundParameter { .. }),
         "unbound program: {err:?}"
     );
-    check_unchanged(&state, "running an unbound program");
+    assert!(unbound.bind(&[]).is_err(), "bound with too few values");
+    check_unchanged(&state, "binding an unbound program");
 
     for other_n in [2, 4] {
         let mut o = Circuit::new(other_n);
         o.x(0);
-        let p = compile_ok(&o, &CompileOptions::default());
+        let p = super::bound(&compile_ok(&o, &CompileOptions::default()));
         let err = b
             .run(&mut state, &p)
             .expect_err("ran a program of another size");
@@ -290,7 +296,7 @@ pub fn degenerate_inputs_do_not_panic<B: Backend>(b: &B) {
     if let Ok(state) = b.alloc(0, 0) {
         assert_amps_close(&state_vector(b, &state), &one, tol, "0-qubit state");
         let mut state = state;
-        let empty = compile_ok(&Circuit::new(0), &CompileOptions::default());
+        let empty = super::bound(&compile_ok(&Circuit::new(0), &CompileOptions::default()));
         b.run(&mut state, &empty).expect("empty 0-qubit program");
         assert_amps_close(
             &state_vector(b, &state),

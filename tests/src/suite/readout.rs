@@ -23,7 +23,7 @@ fn random_state(n: u32, rng: &mut Rng) -> Circuit {
     c
 }
 
-fn prepared<B: Backend>(b: &B, c: &Circuit) -> (B::State, RefState) {
+fn prepared<B: Backend>(b: &B, c: &Circuit) -> (ferroq_core::Machine<B::State>, RefState) {
     let none = ParamBinding::new();
     let state = execute(b, &compile_ok(c, &CompileOptions::default()), &none, 0);
     (state, final_state(c, &none))

@@ -1,6 +1,8 @@
-//! Memory accounting: how much a state may take, checked before allocating.
+//! Memory accounting, the one reader of `/proc/meminfo`: how much a state (or a
+//! buffer of shots) may take, checked before allocating.
 
-use ferroq_core::{Error, Precision, Result};
+use crate::error::{Error, Result};
+use crate::precision::Precision;
 
 /// Bytes of memory available to a new allocation, if the platform says.
 pub fn available_memory() -> Option<u64> {
@@ -10,7 +12,7 @@ pub fn available_memory() -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// Largest qubit count any CPU state can have (indices are `usize`, samples are `u64`).
+/// Largest qubit count any host-memory state can have (indices are `usize`, samples are `u64`).
 pub const HARD_MAX_QUBITS: u32 = 50;
 
 /// States up to this size are allocated without consulting the memory available.
@@ -53,4 +55,22 @@ pub fn check_fits(num_qubits: u32, precision: Precision, limit: Option<u64>) -> 
         });
     }
     Ok(needed as usize)
+}
+
+/// Checks that a host buffer of `bytes` bytes for `what` fits `limit` (or the memory
+/// available), before it is allocated.
+pub fn check_host_bytes(bytes: u128, what: &str, limit: Option<u64>) -> Result<()> {
+    if limit.is_none() && bytes <= SMALL_STATE_BYTES {
+        return Ok(());
+    }
+    let (available, which) = memory_budget(limit);
+    if bytes > available as u128 || bytes > isize::MAX as u128 {
+        return Err(Error::BufferTooLarge {
+            what: what.to_string(),
+            needed_bytes: bytes,
+            available_bytes: available as u128,
+            limit: which,
+        });
+    }
+    Ok(())
 }

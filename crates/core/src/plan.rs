@@ -1,0 +1,785 @@
+//! [`compile`] turns a [`Circuit`] into a [`Plan`]: validated, lowered, its fusion
+//! structure decided once from the gate structure, its parameters numbered slots.
+//! [`Plan::bind`] evaluates a plan for one set of values into a [`BoundProgram`] — the
+//! runnable list of kernel [`Op`]s — recomputing only the matrices of the blocks that
+//! hold a parameter: no re-lowering, no re-fusing, no name lookups per set.
+
+use crate::circuit::{Circuit, Condition, Operation};
+use crate::error::{Error, Result};
+use crate::fusion::{block_body, plan_blocks, Body, Item, Step};
+use crate::gate::Gate;
+use crate::op::Op;
+use crate::options::CompileOptions;
+use crate::param::{Param, ParamBinding};
+use crate::param_sets::ParamSets;
+use std::sync::Arc;
+
+/// A parameter compiled against the plan's slots: `constant + Σ coefficient·value[slot]`.
+#[derive(Debug, Clone, PartialEq)]
+struct SlotExpr {
+    constant: f64,
+    terms: Vec<(usize, f64)>,
+}
+
+impl SlotExpr {
+    fn new(p: &Param, slots: &[String]) -> SlotExpr {
+        let (terms, constant) = p.affine_parts();
+        SlotExpr {
+            constant,
+            terms: terms
+                .into_iter()
+                .map(|(name, c)| {
+                    let slot = slots
+                        .binary_search(&name)
+                        .expect("every symbol of the circuit has a slot");
+                    (slot, c)
+                })
+                .collect(),
+        }
+    }
+    fn eval(&self, values: &[f64]) -> f64 {
+        self.terms
+            .iter()
+            .fold(self.constant, |acc, &(s, c)| acc + c * values[s])
+    }
+}
+
+/// A gate whose matrix depends on parameters: evaluated at bind time.
+#[derive(Debug, Clone)]
+struct ParamGate {
+    gate: Gate,
+    targets: Vec<u32>,
+    controls: Vec<u32>,
+    params: Vec<SlotExpr>,
+    /// Targets then controls: the qubits of its fusion body.
+    qubits: Vec<u32>,
+}
+
+impl ParamGate {
+    fn values(&self, values: &[f64]) -> Result<Vec<f64>> {
+        self.params
+            .iter()
+            .map(|e| {
+                let v = e.eval(values);
+                if v.is_finite() {
+                    Ok(v)
+                } else {
+                    Err(Error::NonFiniteParameter {
+                        gate: self.gate.name().to_string(),
+                        value: v,
+                    })
+                }
+            })
+            .collect()
+    }
+
+    /// The gate alone, in its controlled form.
+    fn op(&self, values: &[f64]) -> Result<Op> {
+        let matrix = self.gate.matrix_of(&self.values(values)?);
+        Ok(if self.gate.is_diagonal() {
+            Op::Diagonal {
+                targets: self.targets.clone(),
+                controls: self.controls.clone(),
+                diag: matrix.diag(),
+            }
+        } else {
+            Op::Dense {
+                targets: self.targets.clone(),
+                controls: self.controls.clone(),
+                matrix,
+            }
+        })
+    }
+
+    fn body(&self, values: &[f64]) -> Result<Body> {
+        let matrix = self.gate.matrix_of(&self.values(values)?);
+        Ok(Body::of_gate(
+            &matrix,
+            self.targets.len(),
+            self.controls.len(),
+        ))
+    }
+}
+
+/// A member of a block that holds a parameter.
+#[derive(Debug, Clone)]
+enum Member {
+    Fixed { qubits: Vec<u32>, body: Body },
+    Param(ParamGate),
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone)]
+enum PlanStep {
+    /// An op that no parameter changes.
+    Fixed(Op),
+    /// A parametric gate on its own (keeps its controls).
+    Gate(ParamGate),
+    /// A fused block with at least one parametric member.
+    Block {
+        qubits: Vec<u32>,
+        diagonal: bool,
+        members: Vec<Member>,
+    },
+    /// A classically conditioned parametric gate.
+    Conditional {
+        condition: Condition,
+        gate: ParamGate,
+    },
+}
+
+impl PlanStep {
+    /// Target qubits of the step if it is dense, else 0.
+    fn dense_width(&self) -> u32 {
+        fn of_op(op: &Op) -> u32 {
+            match op {
+                Op::Dense { targets, .. } => targets.len() as u32,
+                Op::Conditional { ops, .. } => ops.iter().map(of_op).max().unwrap_or(0),
+                _ => 0,
+            }
+        }
+        match self {
+            PlanStep::Fixed(op) => of_op(op),
+            PlanStep::Gate(g) | PlanStep::Conditional { gate: g, .. } => {
+                if g.gate.is_diagonal() {
+                    0
+                } else {
+                    g.targets.len() as u32
+                }
+            }
+            PlanStep::Block {
+                qubits, diagonal, ..
+            } => {
+                if *diagonal {
+                    0
+                } else {
+                    qubits.len() as u32
+                }
+            }
+        }
+    }
+}
+
+/// A lowered instruction, before fusion.
+enum Lowered {
+    Fixed(Op),
+    Param(ParamGate),
+    ParamConditional(Condition, ParamGate),
+    Barrier,
+}
+
+#[derive(Debug)]
+struct PlanInner {
+    num_qubits: u32,
+    num_clbits: u32,
+    parameters: Vec<String>,
+    options: CompileOptions,
+    gate_count: usize,
+    steps: Vec<PlanStep>,
+    /// The whole program when nothing depends on a parameter.
+    fixed: Option<Arc<[Op]>>,
+    non_unitary: bool,
+    widest_dense: u32,
+}
+
+/// A compiled circuit: validated, lowered to kernel ops, its fusion structure fixed.
+/// Cheap to clone (shared). Bind it with [`Plan::bind`] (values by slot) or
+/// [`Plan::bind_named`] to get a runnable [`BoundProgram`].
+///
+/// ```
+/// use ferroq_core::{compile, Circuit, CompileOptions};
+/// let mut c = Circuit::new(1);
+/// c.h(0).rz("theta", 0);
+/// let plan = compile(&c, &CompileOptions::default()).unwrap();
+/// assert_eq!(plan.parameters(), ["theta".to_string()]);
+/// let program = plan.bind(&[0.5]).unwrap();
+/// assert_eq!(program.ops().len(), 1); // h and rz fused into one block
+/// ```
+#[derive(Debug, Clone)]
+pub struct Plan {
+    inner: Arc<PlanInner>,
+}
+
+/// A plan bound to one set of parameter values: the kernel ops a backend runs.
+/// Cheap to clone (shared).
+#[derive(Debug, Clone)]
+pub struct BoundProgram {
+    num_qubits: u32,
+    num_clbits: u32,
+    ops: Arc<[Op]>,
+    non_unitary: bool,
+}
+
+/// Validates, lowers and fuses `circuit`. The fusion structure depends only on which
+/// gates act on which qubits and which are diagonal by kind, never on parameter
+/// values, so it is decided here once for every later [`Plan::bind`].
+pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
+    circuit.validate()?;
+    options.validate()?;
+    let parameters = circuit.parameters();
+    let mut lowered = Vec::with_capacity(circuit.len());
+    let mut items = Vec::with_capacity(circuit.len());
+    let mut gate_count = 0;
+    for ins in circuit.instructions() {
+        let (low, item) = match &ins.op {
+            Operation::Gate {
+                gate,
+                targets,
+                controls,
+            } => {
+                gate_count += 1;
+                let qubits: Vec<u32> = targets.iter().chain(controls).copied().collect();
+                if gate.is_numeric() {
+                    let matrix = gate.matrix_of(&gate.eval_params(&ParamBinding::new())?);
+                    if matrix.is_identity() {
+                        continue;
+                    }
+                    let diagonal = matrix.is_diagonal();
+                    let op = if diagonal {
+                        Op::Diagonal {
+                            targets: targets.clone(),
+                            controls: controls.clone(),
+                            diag: matrix.diag(),
+                        }
+                    } else {
+                        Op::Dense {
+                            targets: targets.clone(),
+                            controls: controls.clone(),
+                            matrix,
+                        }
+                    };
+                    match &ins.condition {
+                        Some(c) => (
+                            Lowered::Fixed(Op::Conditional {
+                                condition: c.clone(),
+                                ops: vec![op],
+                            }),
+                            Item::Fence(qubits),
+                        ),
+                        None => (Lowered::Fixed(op), Item::Gate { qubits, diagonal }),
+                    }
+                } else {
+                    let pg = ParamGate {
+                        gate: gate.clone(),
+                        targets: targets.clone(),
+                        controls: controls.clone(),
+                        params: gate
+                            .params()
+                            .into_iter()
+                            .map(|p| SlotExpr::new(p, &parameters))
+                            .collect(),
+                        qubits: qubits.clone(),
+                    };
+                    match &ins.condition {
+                        Some(c) => (
+                            Lowered::ParamConditional(c.clone(), pg),
+                            Item::Fence(qubits),
+                        ),
+                        None => (
+                            Lowered::Param(pg),
+                            Item::Gate {
+                                qubits,
+                                diagonal: gate.is_diagonal(),
+                            },
+                        ),
+                    }
+                }
+            }
+            Operation::Measure { qubit, clbit } => {
+                let op = Op::Measure {
+                    qubit: *qubit,
+                    clbit: *clbit,
+                };
+                (conditioned(op, &ins.condition), Item::Fence(vec![*qubit]))
+            }
+            Operation::Reset { qubit } => (
+                conditioned(Op::Reset { qubit: *qubit }, &ins.condition),
+                Item::Fence(vec![*qubit]),
+            ),
+            Operation::Barrier { qubits } => (Lowered::Barrier, Item::Barrier(qubits.clone())),
+        };
+        lowered.push(low);
+        items.push(item);
+    }
+    let structure = plan_blocks(
+        &items,
+        options.fusion,
+        options.max_fused_qubits as usize,
+        options.max_fused_diagonal_qubits as usize,
+    );
+    let mut steps = Vec::with_capacity(structure.len());
+    for step in structure {
+        steps.push(match step {
+            Step::Single(i) => match std::mem::replace(&mut lowered[i], Lowered::Barrier) {
+                Lowered::Fixed(op) => PlanStep::Fixed(op),
+                Lowered::Param(g) => PlanStep::Gate(g),
+                Lowered::ParamConditional(condition, gate) => {
+                    PlanStep::Conditional { condition, gate }
+                }
+                Lowered::Barrier => unreachable!("barriers are not steps"),
+            },
+            Step::Block {
+                qubits,
+                diagonal,
+                members,
+            } => {
+                let members: Vec<Member> = members
+                    .into_iter()
+                    .map(
+                        |i| match std::mem::replace(&mut lowered[i], Lowered::Barrier) {
+                            Lowered::Fixed(op) => fixed_member(&op),
+                            Lowered::Param(g) => Member::Param(g),
+                            _ => unreachable!("only unconditioned gates are fused"),
+                        },
+                    )
+                    .collect();
+                if members.iter().all(|m| matches!(m, Member::Fixed { .. })) {
+                    PlanStep::Fixed(block_body(
+                        &qubits,
+                        diagonal,
+                        members.iter().map(|m| match m {
+                            Member::Fixed { qubits, body } => (qubits.as_slice(), body),
+                            Member::Param(_) => unreachable!("all fixed"),
+                        }),
+                    ))
+                } else {
+                    PlanStep::Block {
+                        qubits,
+                        diagonal,
+                        members,
+                    }
+                }
+            }
+        });
+    }
+    let fixed = parameters.is_empty().then(|| {
+        steps
+            .iter()
+            .map(|s| match s {
+                PlanStep::Fixed(op) => op.clone(),
+                _ => unreachable!("no parameters, so every step is fixed"),
+            })
+            .collect::<Arc<[Op]>>()
+    });
+    let non_unitary = circuit.instructions().iter().any(|i| {
+        i.condition.is_some() || !matches!(i.op, Operation::Gate { .. } | Operation::Barrier { .. })
+    });
+    let widest_dense = steps.iter().map(PlanStep::dense_width).max().unwrap_or(0);
+    Ok(Plan {
+        inner: Arc::new(PlanInner {
+            widest_dense,
+            num_qubits: circuit.num_qubits(),
+            num_clbits: circuit.num_clbits(),
+            parameters,
+            options: options.clone(),
+            gate_count,
+            steps,
+            fixed,
+            non_unitary,
+        }),
+    })
+}
+
+fn conditioned(op: Op, condition: &Option<Condition>) -> Lowered {
+    Lowered::Fixed(match condition {
+        Some(c) => Op::Conditional {
+            condition: c.clone(),
+            ops: vec![op],
+        },
+        None => op,
+    })
+}
+
+fn fixed_member(op: &Op) -> Member {
+    match op {
+        Op::Dense {
+            targets,
+            controls,
+            matrix,
+        } => Member::Fixed {
+            qubits: targets.iter().chain(controls).copied().collect(),
+            body: Body::Dense(matrix.controlled(controls.len() as u32).data().to_vec()),
+        },
+        Op::Diagonal {
+            targets,
+            controls,
+            diag,
+        } => Member::Fixed {
+            qubits: targets.iter().chain(controls).copied().collect(),
+            body: Body::of_gate(
+                &crate::matrix::Matrix::diagonal(diag),
+                targets.len(),
+                controls.len(),
+            ),
+        },
+        _ => unreachable!("only gates are fused"),
+    }
+}
+
+impl Plan {
+    /// Qubit count.
+    pub fn num_qubits(&self) -> u32 {
+        self.inner.num_qubits
+    }
+    /// Classical bit count.
+    pub fn num_clbits(&self) -> u32 {
+        self.inner.num_clbits
+    }
+    /// Names of the parameters, sorted; slot `i` of [`Plan::bind`]'s values is
+    /// `parameters()[i]`.
+    pub fn parameters(&self) -> &[String] {
+        &self.inner.parameters
+    }
+    /// The options it was compiled with.
+    pub fn options(&self) -> &CompileOptions {
+        &self.inner.options
+    }
+    /// Number of gates in the source circuit (before fusion).
+    pub fn gate_count(&self) -> usize {
+        self.inner.gate_count
+    }
+    /// Number of ops a bound program of this plan has.
+    pub fn op_count(&self) -> usize {
+        self.inner.steps.len()
+    }
+    /// `true` if the program measures, resets or branches on classical bits.
+    pub fn has_non_unitary(&self) -> bool {
+        self.inner.non_unitary
+    }
+    /// Target qubits of the widest dense op any binding produces.
+    pub fn widest_dense_op(&self) -> u32 {
+        self.inner.widest_dense
+    }
+
+    /// Binds the plan to `values`, one per parameter slot (in the order of
+    /// [`Plan::parameters`]). Only blocks that hold a parameter are recomputed.
+    pub fn bind(&self, values: &[f64]) -> Result<BoundProgram> {
+        let p = &self.inner;
+        if values.len() != p.parameters.len() {
+            return Err(Error::invalid(format!(
+                "the circuit has {} parameters but {} values were given",
+                p.parameters.len(),
+                values.len()
+            )));
+        }
+        let ops: Arc<[Op]> = match &p.fixed {
+            Some(ops) => ops.clone(),
+            None => {
+                let mut ops = Vec::with_capacity(p.steps.len());
+                for step in &p.steps {
+                    ops.push(match step {
+                        PlanStep::Fixed(op) => op.clone(),
+                        PlanStep::Gate(g) => g.op(values)?,
+                        PlanStep::Conditional { condition, gate } => Op::Conditional {
+                            condition: condition.clone(),
+                            ops: vec![gate.op(values)?],
+                        },
+                        PlanStep::Block {
+                            qubits,
+                            diagonal,
+                            members,
+                        } => {
+                            let bodies = members
+                                .iter()
+                                .map(|m| match m {
+                                    Member::Fixed { .. } => Ok(None),
+                                    Member::Param(g) => g.body(values).map(Some),
+                                })
+                                .collect::<Result<Vec<Option<Body>>>>()?;
+                            block_body(
+                                qubits,
+                                *diagonal,
+                                members.iter().zip(&bodies).map(|(m, b)| match (m, b) {
+                                    (Member::Fixed { qubits, body }, _) => {
+                                        (qubits.as_slice(), body)
+                                    }
+                                    (Member::Param(g), Some(b)) => (g.qubits.as_slice(), b),
+                                    (Member::Param(_), None) => unreachable!("evaluated above"),
+                                }),
+                            )
+                        }
+                    });
+                }
+                ops.into()
+            }
+        };
+        Ok(BoundProgram {
+            num_qubits: p.num_qubits,
+            num_clbits: p.num_clbits,
+            ops,
+            non_unitary: p.non_unitary,
+        })
+    }
+
+    /// Binds by name. A name the circuit does not have is [`Error::UnknownParameter`];
+    /// a parameter without a value is [`Error::UnboundParameter`].
+    pub fn bind_named(&self, binding: &ParamBinding) -> Result<BoundProgram> {
+        let params = &self.inner.parameters;
+        // Both lists are sorted: one merge walk checks every name.
+        let mut values = Vec::with_capacity(params.len());
+        let mut given = binding.iter().peekable();
+        for name in params.iter() {
+            if let Some((g, _)) = given.next_if(|(g, _)| *g < name.as_str()) {
+                return Err(self.unknown(g));
+            }
+            match given.next_if(|(g, _)| *g == name.as_str()) {
+                Some((_, v)) => values.push(v),
+                None => {
+                    return Err(Error::UnboundParameter { name: name.clone() });
+                }
+            }
+        }
+        if let Some((g, _)) = given.next() {
+            return Err(self.unknown(g));
+        }
+        self.bind(&values)
+    }
+
+    fn unknown(&self, name: &str) -> Error {
+        Error::UnknownParameter {
+            name: name.to_string(),
+            known: self.inner.parameters.join(", "),
+        }
+    }
+
+    /// Prepares binding every row of `sets`: its columns are matched to slots once.
+    pub fn binder<'a>(&'a self, sets: &'a ParamSets) -> Result<Binder<'a>> {
+        let params = &self.inner.parameters;
+        let mut column_of = vec![usize::MAX; params.len()];
+        for (col, name) in sets.names().iter().enumerate() {
+            match params.binary_search(name) {
+                Ok(slot) => column_of[slot] = col,
+                Err(_) => return Err(self.unknown(name)),
+            }
+        }
+        if let Some(slot) = column_of.iter().position(|&c| c == usize::MAX) {
+            return Err(Error::UnboundParameter {
+                name: params[slot].clone(),
+            });
+        }
+        let identity = column_of.iter().enumerate().all(|(s, &c)| s == c);
+        Ok(Binder {
+            plan: self,
+            sets,
+            column_of: if identity { None } else { Some(column_of) },
+        })
+    }
+}
+
+/// Binds the rows of a [`ParamSets`] to a [`Plan`] (see [`Plan::binder`]).
+#[derive(Debug)]
+pub struct Binder<'a> {
+    plan: &'a Plan,
+    sets: &'a ParamSets,
+    column_of: Option<Vec<usize>>,
+}
+
+impl Binder<'_> {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.sets.len()
+    }
+    /// `true` if there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
+    }
+    /// The program for row `i`.
+    pub fn bind(&self, i: usize) -> Result<BoundProgram> {
+        let row = self.sets.row(i);
+        match &self.column_of {
+            None => self.plan.bind(row),
+            Some(cols) => {
+                let values: Vec<f64> = cols.iter().map(|&c| row[c]).collect();
+                self.plan.bind(&values)
+            }
+        }
+    }
+}
+
+impl BoundProgram {
+    /// Qubit count.
+    pub fn num_qubits(&self) -> u32 {
+        self.num_qubits
+    }
+    /// Classical bit count.
+    pub fn num_clbits(&self) -> u32 {
+        self.num_clbits
+    }
+    /// The kernel ops, in order.
+    pub fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+    /// `true` if the program measures, resets or branches on classical bits.
+    pub fn has_non_unitary(&self) -> bool {
+        self.non_unitary
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Matrix;
+
+    fn dense_of(op: &Op, n: u32) -> Matrix {
+        // The full 2^n matrix of a single op, by applying it to basis states.
+        let dim = 1usize << n;
+        let mut m = vec![num_complex::Complex64::new(0.0, 0.0); dim * dim];
+        for col in 0..dim {
+            let mut v = vec![num_complex::Complex64::new(0.0, 0.0); dim];
+            v[col] = num_complex::Complex64::new(1.0, 0.0);
+            let (targets, controls, full): (&[u32], &[u32], Matrix) = match op {
+                Op::Dense {
+                    targets,
+                    controls,
+                    matrix,
+                } => (targets, controls, matrix.clone()),
+                Op::Diagonal {
+                    targets,
+                    controls,
+                    diag,
+                } => (targets, controls, Matrix::diagonal(diag)),
+                _ => panic!("gate ops only"),
+            };
+            let mut out = vec![num_complex::Complex64::new(0.0, 0.0); dim];
+            for (i, a) in v.iter().enumerate() {
+                if controls.iter().any(|&c| (i >> c) & 1 == 0) {
+                    out[i] += a;
+                    continue;
+                }
+                let sub: usize = targets
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &t)| ((i >> t) & 1) << j)
+                    .sum();
+                for r in 0..full.dim() {
+                    let mut j = i;
+                    for (b, &t) in targets.iter().enumerate() {
+                        j = (j & !(1 << t)) | (((r >> b) & 1) << t);
+                    }
+                    out[j] += full.get(r, sub) * a;
+                }
+            }
+            for r in 0..dim {
+                m[r * dim + col] = out[r];
+            }
+        }
+        Matrix::raw(dim, m)
+    }
+
+    fn product(program: &BoundProgram) -> Matrix {
+        let n = program.num_qubits();
+        program
+            .ops()
+            .iter()
+            .fold(Matrix::identity(n), |acc, op| dense_of(op, n).mul(&acc))
+    }
+
+    fn close(a: &Matrix, b: &Matrix) -> bool {
+        a.data()
+            .iter()
+            .zip(b.data())
+            .all(|(x, y)| (x - y).norm() < 1e-12)
+    }
+
+    fn ansatz() -> Circuit {
+        let mut c = Circuit::new(3);
+        c.h(0)
+            .ry("a", 0)
+            .cx(0, 1)
+            .rz("2*b + 0.1", 1)
+            .crx("a", 1, 2)
+            .t(2)
+            .rzz("b", 0, 2)
+            .u("a", "b", 0.3, 1);
+        c
+    }
+
+    #[test]
+    fn fused_binding_equals_unfused_binding() {
+        let c = ansatz();
+        let unfused = compile(&c, &CompileOptions::unfused()).unwrap();
+        for k in 1..=3 {
+            let fused = compile(
+                &c,
+                &CompileOptions {
+                    max_fused_qubits: k,
+                    ..CompileOptions::default()
+                },
+            )
+            .unwrap();
+            for values in [[0.3, -1.2], [0.0, 0.0], [2.5, 0.7]] {
+                let a = product(&fused.bind(&values).unwrap());
+                let b = product(&unfused.bind(&values).unwrap());
+                assert!(close(&a, &b), "k={k} values={values:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn structure_does_not_depend_on_values() {
+        let plan = compile(&ansatz(), &CompileOptions::default()).unwrap();
+        let a = plan.bind(&[0.0, 0.0]).unwrap();
+        let b = plan.bind(&[1.0, 2.0]).unwrap();
+        assert_eq!(a.ops().len(), b.ops().len());
+        assert_eq!(a.ops().len(), plan.op_count());
+        for (x, y) in a.ops().iter().zip(b.ops()) {
+            assert_eq!(x.qubits(), y.qubits());
+        }
+    }
+
+    #[test]
+    fn named_binding_checks_names() {
+        let plan = compile(&ansatz(), &CompileOptions::default()).unwrap();
+        let ok = plan
+            .bind_named(&ParamBinding::from_pairs([("a", 0.3), ("b", -1.2)]))
+            .unwrap();
+        assert!(close(
+            &product(&ok),
+            &product(&plan.bind(&[0.3, -1.2]).unwrap())
+        ));
+        assert!(matches!(
+            plan.bind_named(&ParamBinding::from_pairs([("a", 0.3)])),
+            Err(Error::UnboundParameter { name }) if name == "b"
+        ));
+        assert!(matches!(
+            plan.bind_named(&ParamBinding::from_pairs([("a", 0.3), ("b", 1.0), ("c", 1.0)])),
+            Err(Error::UnknownParameter { name, .. }) if name == "c"
+        ));
+        assert!(matches!(
+            plan.bind_named(&ParamBinding::from_pairs([("0", 0.3), ("a", 1.0), ("b", 1.0)])),
+            Err(Error::UnknownParameter { name, .. }) if name == "0"
+        ));
+        assert!(plan.bind(&[1.0]).is_err());
+        assert!(matches!(
+            plan.bind(&[f64::NAN, 1.0]),
+            Err(Error::NonFiniteParameter { .. })
+        ));
+    }
+
+    #[test]
+    fn binder_reorders_columns() {
+        let plan = compile(&ansatz(), &CompileOptions::default()).unwrap();
+        let sets = ParamSets::new(vec!["b".into(), "a".into()], vec![-1.2, 0.3]).unwrap();
+        let binder = plan.binder(&sets).unwrap();
+        assert!(close(
+            &product(&binder.bind(0).unwrap()),
+            &product(&plan.bind(&[0.3, -1.2]).unwrap())
+        ));
+        let missing = ParamSets::new(vec!["a".into()], vec![0.3]).unwrap();
+        assert!(matches!(
+            plan.binder(&missing),
+            Err(Error::UnboundParameter { .. })
+        ));
+    }
+
+    #[test]
+    fn circuits_without_parameters_share_their_ops() {
+        let mut c = Circuit::new(2);
+        c.h(0).cx(0, 1).id(1);
+        let plan = compile(&c, &CompileOptions::unfused()).unwrap();
+        let a = plan.bind(&[]).unwrap();
+        let b = plan.bind(&[]).unwrap();
+        assert_eq!(a.ops().len(), 2, "identities are dropped");
+        assert!(std::ptr::eq(a.ops().as_ptr(), b.ops().as_ptr()));
+    }
+}

@@ -1,0 +1,64 @@
+//! `StatePrimitives`: the operations every backend's state offers. The contracts are
+//! on [`Backend`](crate::Backend)'s module docs.
+
+use crate::error::Result;
+use crate::interrupt::Interrupt;
+use crate::observable::Observable;
+use crate::op::Op;
+use crate::precision::Precision;
+use crate::readout::StateVector;
+use num_complex::Complex64;
+
+/// The primitives a backend's state offers. Every algorithm of ferroq (the execution
+/// loop, sampling, batches, and later gradients and noise) is written once over these.
+pub trait StatePrimitives: Send + Sized {
+    /// Qubit count.
+    fn num_qubits(&self) -> u32;
+    /// Precision of the amplitudes.
+    fn precision(&self) -> Precision;
+
+    /// Applies a run of unitary ops ([`Op::Dense`] and [`Op::Diagonal`] only) in order.
+    /// Long runs poll `interrupt` between passes.
+    fn apply(&mut self, ops: &[Op], interrupt: &Interrupt<'_>) -> Result<()>;
+    /// `(p1, norm)`: the probability weight of `qubit` being 1, and the squared norm of
+    /// the state (so callers can draw relative to the norm and ignore rounding drift).
+    fn probability_one(&mut self, qubit: u32) -> Result<(f64, f64)>;
+    /// Projects `qubit` onto `outcome`, dividing by `sqrt(kept)` (`kept` the weight of
+    /// that outcome); with `reset` the kept branch is moved to `|0>`.
+    fn collapse(&mut self, qubit: u32, outcome: bool, kept: f64, reset: bool) -> Result<()>;
+    /// Waits until all queued work is done (a no-op on synchronous backends).
+    fn finish(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    /// Back to `|0…0>`, keeping the memory.
+    fn set_zero(&mut self) -> Result<()>;
+    /// Overwrites the amplitudes (`2^n` of them; not renormalised).
+    fn set_amplitudes(&mut self, amps: &[Complex64]) -> Result<()>;
+    /// Overwrites this state with `other`'s amplitudes (same qubit count).
+    fn copy_from(&mut self, other: &Self) -> Result<()>;
+    /// Writes `O|self>` into `out` (same qubit count), for an observable `O`.
+    fn apply_observable(&self, observable: &Observable, out: &mut Self) -> Result<()>;
+    /// `<self|other>`.
+    fn inner_product(&self, other: &Self) -> Result<Complex64>;
+    /// `<self|self>`.
+    fn norm_sqr(&self) -> Result<f64>;
+    /// Multiplies every amplitude by `a`.
+    fn scale(&mut self, a: Complex64) -> Result<()>;
+    /// `self += a * x`.
+    fn add_scaled(&mut self, a: Complex64, x: &Self) -> Result<()>;
+
+    /// The amplitudes.
+    fn state_vector(&self) -> Result<StateVector>;
+    /// `|amplitude|^2` of every basis state.
+    fn probabilities(&self) -> Result<Vec<f64>>;
+    /// Marginal probabilities over `qubits` (`qubits[0]` the lowest output bit).
+    fn marginal(&self, qubits: &[u32]) -> Result<Vec<f64>>;
+    /// Expectation values of observables.
+    fn expectations(&self, observables: &[Observable]) -> Result<Vec<f64>>;
+    /// The basis index of each of `uniforms` (sorted, in `[0, 1)`) under the inverse
+    /// CDF of the probabilities scaled to their total: `u` maps to the first index whose
+    /// running sum exceeds `u * total` (draws lost to rounding go to the last index with
+    /// weight). Returned in the order of `uniforms`.
+    fn locate_sorted(&self, uniforms: &[f64]) -> Result<Vec<u64>>;
+}
