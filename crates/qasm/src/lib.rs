@@ -77,7 +77,7 @@ use ferroq_core::{Circuit, Error, Result};
 use std::path::Path;
 
 pub use expr::MAX_EXPR_DEPTH;
-pub use writer::{to_qasm, MAX_WRITER_CONTROLS};
+pub use writer::{to_qasm, to_qasm_with, MAX_WRITER_CONTROLS};
 
 /// Limits applied while reading a program.
 ///
