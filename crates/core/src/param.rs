@@ -239,9 +239,19 @@ struct ExprParser<'a> {
 
 impl ExprParser<'_> {
     fn err(&self, reason: String) -> Error {
+        // Long input is shortened: the message names the problem, not 20,000 `(`.
+        const SHOWN: usize = 60;
+        let input = match self.src.char_indices().nth(SHOWN) {
+            Some((end, _)) => format!(
+                "{}... ({} characters)",
+                &self.src[..end],
+                self.src.chars().count()
+            ),
+            None => self.src.to_string(),
+        };
         Error::Parse {
             what: "parameter expression",
-            input: self.src.to_string(),
+            input,
             reason,
         }
     }
