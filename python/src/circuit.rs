@@ -4,11 +4,12 @@
 //! `Arc` clone (its owned input) in O(1), and a builder call that finds the circuit
 //! shared with a running simulation copies it first, so the two never interfere.
 
-use crate::convert::{count, index, int_list, param};
+use crate::convert::{count_arg, index, index_arg, int_list, param, u64_arg};
 use crate::errors::{raise, IntoPyResult, Kind};
 use crate::instruction::PyInstruction;
 use ferroq::{Circuit, CompileOptions, Condition, Gate, Instruction, Operation, Param, Program};
 use pyo3::prelude::*;
+use pyo3::pycell::{PyBorrowError, PyBorrowMutError};
 use pyo3::types::PyTuple;
 use std::sync::{Arc, Mutex};
 
@@ -96,12 +97,46 @@ impl PyCircuit {
         Ok(ins)
     }
 
-    /// Validates and appends a gate.
-    fn push(&mut self, gate: Gate, controls: &[i64], targets: &[i64]) -> PyResult<()> {
-        let ins = self.gate_instruction(gate, controls, targets)?;
-        self.edit().push(ins);
-        Ok(())
+    /// Validates and appends a gate whose arguments are already Rust values; returns
+    /// the circuit for chaining.
+    fn push<'py>(
+        slf: &Bound<'py, Self>,
+        gate: Gate,
+        controls: &[i64],
+        targets: &[i64],
+    ) -> Chain<'py> {
+        let ins = shared(slf)?.gate_instruction(gate, controls, targets)?;
+        exclusive(slf)?.edit().push(ins);
+        Ok(slf.clone())
     }
+}
+
+/// The error for a circuit used while one of its own edits is in progress (a
+/// conversion of an argument ran Python code that uses the same circuit).
+fn busy(detail: &str) -> PyErr {
+    raise(
+        Kind::InvalidArgument,
+        format!(
+            "the circuit is {detail}: an argument's conversion (`__index__`, `__float__`, \
+             `__array__`, ...) or another thread used it during an edit; convert the \
+             argument first"
+        ),
+        &[],
+    )
+}
+
+/// Shared access to a circuit; a clear error, not a panic, while it is being edited.
+fn shared<'py>(slf: &Bound<'py, PyCircuit>) -> PyResult<PyRef<'py, PyCircuit>> {
+    slf.try_borrow()
+        .map_err(|_: PyBorrowError| busy("being edited"))
+}
+
+/// Exclusive access to a circuit for an edit. Every builder call converts its Python
+/// arguments to Rust values first and holds this only while no Python code can run,
+/// so a simulation or another builder call never finds the circuit borrowed.
+fn exclusive<'py>(slf: &Bound<'py, PyCircuit>) -> PyResult<PyRefMut<'py, PyCircuit>> {
+    slf.try_borrow_mut()
+        .map_err(|_: PyBorrowMutError| busy("in use"))
 }
 
 /// Most classical bits a circuit may have (as the OpenQASM reader allows).
@@ -121,13 +156,12 @@ fn clbit_index(value: i64) -> PyResult<u32> {
     }
 }
 
-type Chain<'py> = PyResult<PyRefMut<'py, PyCircuit>>;
+/// What a builder method returns: the circuit itself, for chaining.
+type Chain<'py> = PyResult<Bound<'py, PyCircuit>>;
 
-macro_rules! chain {
-    ($slf:ident, $gate:expr, $controls:expr, $targets:expr) => {{
-        $slf.push($gate, $controls, $targets)?;
-        Ok($slf)
-    }};
+/// A qubit index argument.
+fn qubit(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
+    index_arg(obj, "qubit")
 }
 
 #[pymethods]
@@ -135,11 +169,18 @@ impl PyCircuit {
     /// An empty circuit on ``num_qubits`` qubits and ``num_clbits`` classical bits
     /// (measurements add classical bits as needed).
     #[new]
-    #[pyo3(signature = (num_qubits, num_clbits = 0))]
-    fn new(num_qubits: i64, num_clbits: i64) -> PyResult<Self> {
+    #[pyo3(
+        signature = (num_qubits, num_clbits = None),
+        text_signature = "(num_qubits, num_clbits=0)"
+    )]
+    fn new(num_qubits: &Bound<'_, PyAny>, num_clbits: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let num_qubits = count_arg(num_qubits, "num_qubits", u32::MAX)?;
+        let num_clbits = match num_clbits {
+            Some(n) => count_arg(n, "num_clbits", MAX_CLBITS - 1)?,
+            None => 0,
+        };
         Ok(Self::from_circuit(Circuit::with_clbits(
-            count(num_qubits, "num_qubits")?,
-            clbit_index(num_clbits)?,
+            num_qubits, num_clbits,
         )))
     }
 
@@ -202,29 +243,28 @@ impl PyCircuit {
         qubits: Option<&Bound<'py, PyAny>>,
         inplace: bool,
     ) -> PyResult<Bound<'py, Self>> {
-        let other = other.borrow().inner.clone();
         let map = match qubits {
-            Some(q) => {
-                let n = slf.borrow().inner.num_qubits();
+            Some(q) => Some(int_list(q, "qubits")?),
+            None => None,
+        };
+        let other = shared(other)?.inner.clone();
+        let map = match map {
+            Some(m) => {
+                let n = shared(slf)?.inner.num_qubits();
                 Some(
-                    int_list(q, "qubits")?
-                        .into_iter()
+                    m.into_iter()
                         .map(|q| index(q, "qubit", n))
                         .collect::<PyResult<Vec<u32>>>()?,
                 )
             }
             None => None,
         };
+        let mut c = (*shared(slf)?.inner).clone();
+        c.compose(&other, map.as_deref()).py()?;
         if inplace {
-            let mut me = slf.borrow_mut();
-            let mut c = (*me.inner).clone();
-            c.compose(&other, map.as_deref()).py()?;
-            *me.edit() = c;
-            drop(me);
+            *exclusive(slf)?.edit() = c;
             Ok(slf.clone())
         } else {
-            let mut c = (*slf.borrow().inner).clone();
-            c.compose(&other, map.as_deref()).py()?;
             Bound::new(slf.py(), Self::from_circuit(c))
         }
     }
@@ -239,10 +279,11 @@ impl PyCircuit {
         other.__add__(self)
     }
 
-    fn __iadd__(&mut self, other: &Self) -> PyResult<()> {
-        let mut c = (*self.inner).clone();
-        c.compose(&other.inner, None).py()?;
-        *self.edit() = c;
+    fn __iadd__(slf: &Bound<'_, Self>, other: &Bound<'_, Self>) -> PyResult<()> {
+        let other = shared(other)?.inner.clone();
+        let mut c = (*shared(slf)?.inner).clone();
+        c.compose(&other, None).py()?;
+        *exclusive(slf)?.edit() = c;
         Ok(())
     }
 
@@ -302,239 +343,357 @@ impl PyCircuit {
         crate::detach::detached(py, move |_| ferroq::qasm::parse(&text)).map(Self::from_circuit)
     }
 
-    /// Reads an OpenQASM 2.0 file (``str`` or ``os.PathLike`` path).
+    /// Reads an OpenQASM 2.0 file (``str`` or ``os.PathLike`` path) of at most 64 MiB
+    /// (a larger file, or an endless one such as ``/dev/zero``, is an
+    /// ``InvalidArgumentError``; only that much is ever read).
     #[staticmethod]
     fn from_qasm_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
-        let bytes = std::fs::read(&path)?;
+        let file = std::fs::File::open(&path)?;
+        let source = path.display().to_string();
         crate::detach::detached(py, move |_| {
+            let bytes = ferroq::qasm::read_bounded(file, &source)?;
             ferroq::qasm::parse(&String::from_utf8_lossy(&bytes))
         })
         .map(Self::from_circuit)
     }
 
-    /// The circuit as OpenQASM 2.0 text (parameters must be numbers).
-    fn to_qasm(&self) -> PyResult<String> {
-        ferroq::qasm::to_qasm(&self.inner).py()
+    /// The circuit as OpenQASM 2.0 text. Symbolic parameters are written as their
+    /// values in ``params`` (a dict of names to numbers), which must bind them all.
+    #[pyo3(signature = (params = None))]
+    fn to_qasm(slf: &Bound<'_, Self>, params: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+        let binding = crate::convert::binding(params)?;
+        let circuit = shared(slf)?.inner.clone();
+        ferroq::qasm::to_qasm_with(&circuit, &binding).py()
     }
 
     // ---- gates -----------------------------------------------------------------
 
     /// Identity on ``q``.
-    fn id(mut slf: PyRefMut<'_, Self>, q: i64) -> Chain<'_> {
-        chain!(slf, Gate::I, &[], &[q])
+    fn id<'py>(slf: &Bound<'py, Self>, q: &Bound<'py, PyAny>) -> Chain<'py> {
+        Self::push(slf, Gate::I, &[], &[qubit(q)?])
     }
     /// Pauli X on ``q``.
-    fn x(mut slf: PyRefMut<'_, Self>, q: i64) -> Chain<'_> {
-        chain!(slf, Gate::X, &[], &[q])
+    fn x<'py>(slf: &Bound<'py, Self>, q: &Bound<'py, PyAny>) -> Chain<'py> {
+        Self::push(slf, Gate::X, &[], &[qubit(q)?])
     }
     /// Pauli Y on ``q``.
-    fn y(mut slf: PyRefMut<'_, Self>, q: i64) -> Chain<'_> {
-        chain!(slf, Gate::Y, &[], &[q])
+    fn y<'py>(slf: &Bound<'py, Self>, q: &Bound<'py, PyAny>) -> Chain<'py> {
+        Self::push(slf, Gate::Y, &[], &[qubit(q)?])
     }
     /// Pauli Z on ``q``.
-    fn z(mut slf: PyRefMut<'_, Self>, q: i64) -> Chain<'_> {
-        chain!(slf, Gate::Z, &[], &[q])
+    fn z<'py>(slf: &Bound<'py, Self>, q: &Bound<'py, PyAny>) -> Chain<'py> {
+        Self::push(slf, Gate::Z, &[], &[qubit(q)?])
     }
     /// Hadamard on ``q``.
-    fn h(mut slf: PyRefMut<'_, Self>, q: i64) -> Chain<'_> {
-        chain!(slf, Gate::H, &[], &[q])
+    fn h<'py>(slf: &Bound<'py, Self>, q: &Bound<'py, PyAny>) -> Chain<'py> {
+        Self::push(slf, Gate::H, &[], &[qubit(q)?])
     }
     /// S (phase pi/2) on ``q``.
-    fn s(mut slf: PyRefMut<'_, Self>, q: i64) -> Chain<'_> {
-        chain!(slf, Gate::S, &[], &[q])
+    fn s<'py>(slf: &Bound<'py, Self>, q: &Bound<'py, PyAny>) -> Chain<'py> {
+        Self::push(slf, Gate::S, &[], &[qubit(q)?])
     }
     /// S-dagger on ``q``.
-    fn sdg(mut slf: PyRefMut<'_, Self>, q: i64) -> Chain<'_> {
-        chain!(slf, Gate::Sdg, &[], &[q])
+    fn sdg<'py>(slf: &Bound<'py, Self>, q: &Bound<'py, PyAny>) -> Chain<'py> {
+        Self::push(slf, Gate::Sdg, &[], &[qubit(q)?])
     }
     /// T (phase pi/4) on ``q``.
-    fn t(mut slf: PyRefMut<'_, Self>, q: i64) -> Chain<'_> {
-        chain!(slf, Gate::T, &[], &[q])
+    fn t<'py>(slf: &Bound<'py, Self>, q: &Bound<'py, PyAny>) -> Chain<'py> {
+        Self::push(slf, Gate::T, &[], &[qubit(q)?])
     }
     /// T-dagger on ``q``.
-    fn tdg(mut slf: PyRefMut<'_, Self>, q: i64) -> Chain<'_> {
-        chain!(slf, Gate::Tdg, &[], &[q])
+    fn tdg<'py>(slf: &Bound<'py, Self>, q: &Bound<'py, PyAny>) -> Chain<'py> {
+        Self::push(slf, Gate::Tdg, &[], &[qubit(q)?])
     }
     /// Square root of X on ``q``.
-    fn sx(mut slf: PyRefMut<'_, Self>, q: i64) -> Chain<'_> {
-        chain!(slf, Gate::SX, &[], &[q])
+    fn sx<'py>(slf: &Bound<'py, Self>, q: &Bound<'py, PyAny>) -> Chain<'py> {
+        Self::push(slf, Gate::SX, &[], &[qubit(q)?])
     }
     /// Inverse square root of X on ``q``.
-    fn sxdg(mut slf: PyRefMut<'_, Self>, q: i64) -> Chain<'_> {
-        chain!(slf, Gate::SXdg, &[], &[q])
+    fn sxdg<'py>(slf: &Bound<'py, Self>, q: &Bound<'py, PyAny>) -> Chain<'py> {
+        Self::push(slf, Gate::SXdg, &[], &[qubit(q)?])
     }
 
     /// X rotation ``exp(-i theta X / 2)`` on ``q``.
-    fn rx<'py>(mut slf: PyRefMut<'py, Self>, theta: &Bound<'py, PyAny>, q: i64) -> Chain<'py> {
-        chain!(slf, Gate::RX(param(theta)?), &[], &[q])
+    fn rx<'py>(
+        slf: &Bound<'py, Self>,
+        theta: &Bound<'py, PyAny>,
+        q: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let gate = Gate::RX(param(theta)?);
+        Self::push(slf, gate, &[], &[qubit(q)?])
     }
     /// Y rotation ``exp(-i theta Y / 2)`` on ``q``.
-    fn ry<'py>(mut slf: PyRefMut<'py, Self>, theta: &Bound<'py, PyAny>, q: i64) -> Chain<'py> {
-        chain!(slf, Gate::RY(param(theta)?), &[], &[q])
+    fn ry<'py>(
+        slf: &Bound<'py, Self>,
+        theta: &Bound<'py, PyAny>,
+        q: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let gate = Gate::RY(param(theta)?);
+        Self::push(slf, gate, &[], &[qubit(q)?])
     }
     /// Z rotation ``exp(-i theta Z / 2)`` on ``q``.
-    fn rz<'py>(mut slf: PyRefMut<'py, Self>, theta: &Bound<'py, PyAny>, q: i64) -> Chain<'py> {
-        chain!(slf, Gate::RZ(param(theta)?), &[], &[q])
+    fn rz<'py>(
+        slf: &Bound<'py, Self>,
+        theta: &Bound<'py, PyAny>,
+        q: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let gate = Gate::RZ(param(theta)?);
+        Self::push(slf, gate, &[], &[qubit(q)?])
     }
     /// Phase gate ``diag(1, e^{i lam})`` on ``q``.
-    fn p<'py>(mut slf: PyRefMut<'py, Self>, lam: &Bound<'py, PyAny>, q: i64) -> Chain<'py> {
-        chain!(slf, Gate::P(param(lam)?), &[], &[q])
+    fn p<'py>(
+        slf: &Bound<'py, Self>,
+        lam: &Bound<'py, PyAny>,
+        q: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let gate = Gate::P(param(lam)?);
+        Self::push(slf, gate, &[], &[qubit(q)?])
     }
     /// General one-qubit gate ``U(theta, phi, lam)`` (OpenQASM convention) on ``q``.
     fn u<'py>(
-        mut slf: PyRefMut<'py, Self>,
+        slf: &Bound<'py, Self>,
         theta: &Bound<'py, PyAny>,
         phi: &Bound<'py, PyAny>,
         lam: &Bound<'py, PyAny>,
-        q: i64,
+        q: &Bound<'py, PyAny>,
     ) -> Chain<'py> {
-        chain!(
-            slf,
-            Gate::U(param(theta)?, param(phi)?, param(lam)?),
-            &[],
-            &[q]
-        )
+        let gate = Gate::U(param(theta)?, param(phi)?, param(lam)?);
+        Self::push(slf, gate, &[], &[qubit(q)?])
     }
 
     /// Controlled X (CNOT).
-    fn cx(mut slf: PyRefMut<'_, Self>, control: i64, target: i64) -> Chain<'_> {
-        chain!(slf, Gate::X, &[control], &[target])
+    fn cx<'py>(
+        slf: &Bound<'py, Self>,
+        control: &Bound<'py, PyAny>,
+        target: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let (c, t) = (qubit(control)?, qubit(target)?);
+        Self::push(slf, Gate::X, &[c], &[t])
     }
     /// Controlled Y.
-    fn cy(mut slf: PyRefMut<'_, Self>, control: i64, target: i64) -> Chain<'_> {
-        chain!(slf, Gate::Y, &[control], &[target])
+    fn cy<'py>(
+        slf: &Bound<'py, Self>,
+        control: &Bound<'py, PyAny>,
+        target: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let (c, t) = (qubit(control)?, qubit(target)?);
+        Self::push(slf, Gate::Y, &[c], &[t])
     }
     /// Controlled Z.
-    fn cz(mut slf: PyRefMut<'_, Self>, control: i64, target: i64) -> Chain<'_> {
-        chain!(slf, Gate::Z, &[control], &[target])
+    fn cz<'py>(
+        slf: &Bound<'py, Self>,
+        control: &Bound<'py, PyAny>,
+        target: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let (c, t) = (qubit(control)?, qubit(target)?);
+        Self::push(slf, Gate::Z, &[c], &[t])
     }
     /// Controlled Hadamard.
-    fn ch(mut slf: PyRefMut<'_, Self>, control: i64, target: i64) -> Chain<'_> {
-        chain!(slf, Gate::H, &[control], &[target])
+    fn ch<'py>(
+        slf: &Bound<'py, Self>,
+        control: &Bound<'py, PyAny>,
+        target: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let (c, t) = (qubit(control)?, qubit(target)?);
+        Self::push(slf, Gate::H, &[c], &[t])
     }
     /// Controlled phase.
     fn cp<'py>(
-        mut slf: PyRefMut<'py, Self>,
+        slf: &Bound<'py, Self>,
         lam: &Bound<'py, PyAny>,
-        control: i64,
-        target: i64,
+        control: &Bound<'py, PyAny>,
+        target: &Bound<'py, PyAny>,
     ) -> Chain<'py> {
-        chain!(slf, Gate::P(param(lam)?), &[control], &[target])
+        let gate = Gate::P(param(lam)?);
+        let (c, t) = (qubit(control)?, qubit(target)?);
+        Self::push(slf, gate, &[c], &[t])
     }
     /// Controlled X rotation.
     fn crx<'py>(
-        mut slf: PyRefMut<'py, Self>,
+        slf: &Bound<'py, Self>,
         theta: &Bound<'py, PyAny>,
-        control: i64,
-        target: i64,
+        control: &Bound<'py, PyAny>,
+        target: &Bound<'py, PyAny>,
     ) -> Chain<'py> {
-        chain!(slf, Gate::RX(param(theta)?), &[control], &[target])
+        let gate = Gate::RX(param(theta)?);
+        let (c, t) = (qubit(control)?, qubit(target)?);
+        Self::push(slf, gate, &[c], &[t])
     }
     /// Controlled Y rotation.
     fn cry<'py>(
-        mut slf: PyRefMut<'py, Self>,
+        slf: &Bound<'py, Self>,
         theta: &Bound<'py, PyAny>,
-        control: i64,
-        target: i64,
+        control: &Bound<'py, PyAny>,
+        target: &Bound<'py, PyAny>,
     ) -> Chain<'py> {
-        chain!(slf, Gate::RY(param(theta)?), &[control], &[target])
+        let gate = Gate::RY(param(theta)?);
+        let (c, t) = (qubit(control)?, qubit(target)?);
+        Self::push(slf, gate, &[c], &[t])
     }
     /// Controlled Z rotation.
     fn crz<'py>(
-        mut slf: PyRefMut<'py, Self>,
+        slf: &Bound<'py, Self>,
         theta: &Bound<'py, PyAny>,
-        control: i64,
-        target: i64,
+        control: &Bound<'py, PyAny>,
+        target: &Bound<'py, PyAny>,
     ) -> Chain<'py> {
-        chain!(slf, Gate::RZ(param(theta)?), &[control], &[target])
+        let gate = Gate::RZ(param(theta)?);
+        let (c, t) = (qubit(control)?, qubit(target)?);
+        Self::push(slf, gate, &[c], &[t])
     }
     /// Controlled ``e^{i gamma} U(theta, phi, lam)`` (Qiskit's ``cu``).
     #[pyo3(signature = (theta, phi, lam, gamma, control, target))]
     fn cu<'py>(
-        mut slf: PyRefMut<'py, Self>,
+        slf: &Bound<'py, Self>,
         theta: &Bound<'py, PyAny>,
         phi: &Bound<'py, PyAny>,
         lam: &Bound<'py, PyAny>,
         gamma: &Bound<'py, PyAny>,
-        control: i64,
-        target: i64,
+        control: &Bound<'py, PyAny>,
+        target: &Bound<'py, PyAny>,
     ) -> Chain<'py> {
         let u = Gate::U(param(theta)?, param(phi)?, param(lam)?);
-        let cu = slf.gate_instruction(u, &[control], &[target])?;
         let gamma = param(gamma)?;
-        if gamma != Param::Value(0.0) {
-            slf.push(Gate::P(gamma), &[], &[control])?;
+        let (c, t) = (qubit(control)?, qubit(target)?);
+        let me = shared(slf)?;
+        let cu = me.gate_instruction(u, &[c], &[t])?;
+        let phase = if gamma != Param::Value(0.0) {
+            Some(me.gate_instruction(Gate::P(gamma), &[], &[c])?)
+        } else {
+            None
+        };
+        drop(me);
+        let mut me = exclusive(slf)?;
+        let circuit = me.edit();
+        if let Some(p) = phase {
+            circuit.push(p);
         }
-        slf.edit().push(cu);
-        Ok(slf)
+        circuit.push(cu);
+        drop(me);
+        Ok(slf.clone())
     }
 
     /// Swap of two qubits.
-    fn swap(mut slf: PyRefMut<'_, Self>, a: i64, b: i64) -> Chain<'_> {
-        chain!(slf, Gate::Swap, &[], &[a, b])
+    fn swap<'py>(
+        slf: &Bound<'py, Self>,
+        a: &Bound<'py, PyAny>,
+        b: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let (a, b) = (qubit(a)?, qubit(b)?);
+        Self::push(slf, Gate::Swap, &[], &[a, b])
     }
     /// iSWAP of two qubits.
-    fn iswap(mut slf: PyRefMut<'_, Self>, a: i64, b: i64) -> Chain<'_> {
-        chain!(slf, Gate::ISwap, &[], &[a, b])
+    fn iswap<'py>(
+        slf: &Bound<'py, Self>,
+        a: &Bound<'py, PyAny>,
+        b: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let (a, b) = (qubit(a)?, qubit(b)?);
+        Self::push(slf, Gate::ISwap, &[], &[a, b])
     }
     /// ``exp(-i theta XX / 2)`` on ``a``, ``b``.
     fn rxx<'py>(
-        mut slf: PyRefMut<'py, Self>,
+        slf: &Bound<'py, Self>,
         theta: &Bound<'py, PyAny>,
-        a: i64,
-        b: i64,
+        a: &Bound<'py, PyAny>,
+        b: &Bound<'py, PyAny>,
     ) -> Chain<'py> {
-        chain!(slf, Gate::RXX(param(theta)?), &[], &[a, b])
+        let gate = Gate::RXX(param(theta)?);
+        let (a, b) = (qubit(a)?, qubit(b)?);
+        Self::push(slf, gate, &[], &[a, b])
     }
     /// ``exp(-i theta YY / 2)`` on ``a``, ``b``.
     fn ryy<'py>(
-        mut slf: PyRefMut<'py, Self>,
+        slf: &Bound<'py, Self>,
         theta: &Bound<'py, PyAny>,
-        a: i64,
-        b: i64,
+        a: &Bound<'py, PyAny>,
+        b: &Bound<'py, PyAny>,
     ) -> Chain<'py> {
-        chain!(slf, Gate::RYY(param(theta)?), &[], &[a, b])
+        let gate = Gate::RYY(param(theta)?);
+        let (a, b) = (qubit(a)?, qubit(b)?);
+        Self::push(slf, gate, &[], &[a, b])
     }
     /// ``exp(-i theta ZZ / 2)`` on ``a``, ``b``.
     fn rzz<'py>(
-        mut slf: PyRefMut<'py, Self>,
+        slf: &Bound<'py, Self>,
         theta: &Bound<'py, PyAny>,
-        a: i64,
-        b: i64,
+        a: &Bound<'py, PyAny>,
+        b: &Bound<'py, PyAny>,
     ) -> Chain<'py> {
-        chain!(slf, Gate::RZZ(param(theta)?), &[], &[a, b])
+        let gate = Gate::RZZ(param(theta)?);
+        let (a, b) = (qubit(a)?, qubit(b)?);
+        Self::push(slf, gate, &[], &[a, b])
     }
     /// Toffoli (doubly controlled X).
-    fn ccx(mut slf: PyRefMut<'_, Self>, c0: i64, c1: i64, target: i64) -> Chain<'_> {
-        chain!(slf, Gate::X, &[c0, c1], &[target])
+    fn ccx<'py>(
+        slf: &Bound<'py, Self>,
+        c0: &Bound<'py, PyAny>,
+        c1: &Bound<'py, PyAny>,
+        target: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let (x, y, z) = (qubit(c0)?, qubit(c1)?, qubit(target)?);
+        Self::push(slf, Gate::X, &[x, y], &[z])
     }
     /// Doubly controlled Z.
-    fn ccz(mut slf: PyRefMut<'_, Self>, c0: i64, c1: i64, target: i64) -> Chain<'_> {
-        chain!(slf, Gate::Z, &[c0, c1], &[target])
+    fn ccz<'py>(
+        slf: &Bound<'py, Self>,
+        c0: &Bound<'py, PyAny>,
+        c1: &Bound<'py, PyAny>,
+        target: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let (x, y, z) = (qubit(c0)?, qubit(c1)?, qubit(target)?);
+        Self::push(slf, Gate::Z, &[x, y], &[z])
     }
     /// Fredkin (controlled swap).
-    fn cswap(mut slf: PyRefMut<'_, Self>, control: i64, a: i64, b: i64) -> Chain<'_> {
-        chain!(slf, Gate::Swap, &[control], &[a, b])
+    fn cswap<'py>(
+        slf: &Bound<'py, Self>,
+        control: &Bound<'py, PyAny>,
+        a: &Bound<'py, PyAny>,
+        b: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let (x, y, z) = (qubit(control)?, qubit(a)?, qubit(b)?);
+        Self::push(slf, Gate::Swap, &[x], &[y, z])
     }
     /// X on ``target`` controlled by every qubit in ``controls``.
     fn mcx<'py>(
-        mut slf: PyRefMut<'py, Self>,
+        slf: &Bound<'py, Self>,
         controls: &Bound<'py, PyAny>,
-        target: i64,
+        target: &Bound<'py, PyAny>,
     ) -> Chain<'py> {
         let cs = int_list(controls, "controls")?;
-        chain!(slf, Gate::X, &cs, &[target])
+        let t = qubit(target)?;
+        Self::push(slf, Gate::X, &cs, &[t])
     }
     /// A custom unitary ``matrix`` (2-D array of size 2^k) on ``qubits``; ``qubits[0]``
     /// is the matrix's least significant bit. Checked unitary to 1e-8.
     fn unitary<'py>(
-        mut slf: PyRefMut<'py, Self>,
+        slf: &Bound<'py, Self>,
         matrix: &Bound<'py, PyAny>,
         qubits: &Bound<'py, PyAny>,
     ) -> Chain<'py> {
         let m = crate::convert::matrix(matrix)?;
         let qs = int_list(qubits, "qubits")?;
-        chain!(slf, Gate::Unitary(Arc::new(m)), &[], &qs)
+        let circuit = shared(slf)?.inner.clone();
+        let targets = {
+            let n = circuit.num_qubits();
+            qs.iter()
+                .map(|&q| index(q, "qubit", n))
+                .collect::<PyResult<Vec<u32>>>()?
+        };
+        let ins = Instruction {
+            op: Operation::Gate {
+                gate: Gate::Unitary(Arc::new(m)),
+                targets,
+                controls: Vec::new(),
+            },
+            condition: None,
+        };
+        // The unitarity check is cubic in the matrix size: run it without the GIL.
+        let ins = crate::detach::detached(slf.py(), move |_| {
+            circuit.validate_instruction(&ins).map(|()| ins)
+        })?;
+        exclusive(slf)?.edit().push(ins);
+        Ok(slf.clone())
     }
 
     // ---- non-unitary -------------------------------------------------------------
@@ -542,51 +701,64 @@ impl PyCircuit {
     /// Measures ``qubit`` into classical bit ``clbit`` (default: the same index);
     /// the classical register grows as needed.
     #[pyo3(signature = (qubit, clbit = None))]
-    fn measure(mut slf: PyRefMut<'_, Self>, qubit: i64, clbit: Option<i64>) -> Chain<'_> {
-        let q = index(qubit, "qubit", slf.inner.num_qubits())?;
-        let c = clbit_index(clbit.unwrap_or(qubit))?;
-        slf.edit().measure(q, c);
-        Ok(slf)
+    fn measure<'py>(
+        slf: &Bound<'py, Self>,
+        qubit: &Bound<'py, PyAny>,
+        clbit: Option<&Bound<'py, PyAny>>,
+    ) -> Chain<'py> {
+        let q = index_arg(qubit, "qubit")?;
+        let c = match clbit {
+            Some(c) => index_arg(c, "classical bit")?,
+            None => q,
+        };
+        let q = index(q, "qubit", shared(slf)?.inner.num_qubits())?;
+        let c = clbit_index(c)?;
+        exclusive(slf)?.edit().measure(q, c);
+        Ok(slf.clone())
     }
 
     /// Measures every qubit ``q`` into classical bit ``q``.
-    fn measure_all(mut slf: PyRefMut<'_, Self>) -> Chain<'_> {
-        slf.edit().measure_all();
-        Ok(slf)
+    fn measure_all<'py>(slf: &Bound<'py, Self>) -> Chain<'py> {
+        exclusive(slf)?.edit().measure_all();
+        Ok(slf.clone())
     }
 
     /// Resets ``qubit`` to ``|0>``.
-    fn reset(mut slf: PyRefMut<'_, Self>, qubit: i64) -> Chain<'_> {
-        let q = index(qubit, "qubit", slf.inner.num_qubits())?;
-        slf.edit().reset(q);
-        Ok(slf)
+    fn reset<'py>(slf: &Bound<'py, Self>, qubit: &Bound<'py, PyAny>) -> Chain<'py> {
+        let q = index_arg(qubit, "qubit")?;
+        let q = index(q, "qubit", shared(slf)?.inner.num_qubits())?;
+        exclusive(slf)?.edit().reset(q);
+        Ok(slf.clone())
     }
 
     /// A barrier over ``qubits`` (all qubits if none are given): blocks gate fusion.
     #[pyo3(signature = (*qubits))]
-    fn barrier<'py>(mut slf: PyRefMut<'py, Self>, qubits: &Bound<'py, PyTuple>) -> Chain<'py> {
+    fn barrier<'py>(slf: &Bound<'py, Self>, qubits: &Bound<'py, PyTuple>) -> Chain<'py> {
         let mut qs = Vec::new();
         for q in qubits.iter() {
             qs.extend(int_list(&q, "qubits")?);
         }
-        let qs = slf.qubits(&qs)?;
-        slf.edit().barrier(&qs);
-        Ok(slf)
+        let qs = shared(slf)?.qubits(&qs)?;
+        exclusive(slf)?.edit().barrier(&qs);
+        Ok(slf.clone())
     }
 
     /// Makes the last instruction conditional: it runs only if the classical bits
     /// ``clbits`` (an int or a list, least significant first) read as ``value``.
     fn c_if<'py>(
-        mut slf: PyRefMut<'py, Self>,
+        slf: &Bound<'py, Self>,
         clbits: &Bound<'py, PyAny>,
-        value: u64,
+        value: &Bound<'py, PyAny>,
     ) -> Chain<'py> {
-        let nb = slf.inner.num_clbits();
-        let bits = int_list(clbits, "clbits")?
+        let bits = int_list(clbits, "clbits")?;
+        let value = u64_arg(value, "the condition value")?;
+        let me = shared(slf)?;
+        let nb = me.inner.num_clbits();
+        let bits = bits
             .into_iter()
             .map(|b| index(b, "classical bit", nb))
             .collect::<PyResult<Vec<u32>>>()?;
-        let Some(last) = slf.inner.instructions().last() else {
+        let Some(last) = me.inner.instructions().last() else {
             return Err(raise(
                 Kind::InvalidArgument,
                 "c_if needs an instruction to condition: the circuit is empty".into(),
@@ -608,8 +780,9 @@ impl PyCircuit {
             clbits: bits.clone(),
             value,
         });
-        slf.inner.validate_instruction(&probe).py()?;
-        slf.edit().c_if(&bits, value);
-        Ok(slf)
+        me.inner.validate_instruction(&probe).py()?;
+        drop(me);
+        exclusive(slf)?.edit().c_if(&bits, value);
+        Ok(slf.clone())
     }
 }

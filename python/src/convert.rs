@@ -9,9 +9,10 @@ use numpy::ndarray::Array2;
 use numpy::{
     PyArray1, PyArray2, PyArrayDescrMethods, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
 };
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 /// A Python integer index checked to fit `0..size` of what it indexes (`what` is
 /// "qubit" or "classical bit"); the error matches the core's out-of-range message.
@@ -33,15 +34,86 @@ pub(crate) fn index(value: i64, what: &str, size: u32) -> PyResult<u32> {
     }
 }
 
-/// A non-negative count (qubits, classical bits) that fits `u32`.
-pub(crate) fn count(value: i64, what: &str) -> PyResult<u32> {
-    u32::try_from(value).map_err(|_| {
-        raise(
-            Kind::InvalidArgument,
-            format!("{what} must be between 0 and {}, got {value}", u32::MAX),
-            &[],
+/// A Python integer argument (`int` or any object with `__index__`; `bool` is refused
+/// with a `TypeError`), widened to `i128`; `None` when it does not even fit that
+/// (the caller reports it as out of range). `what` names the argument in errors.
+/// Exceptions other than the type and overflow errors of the conversion (say, one
+/// raised by a custom `__index__`) pass through unchanged.
+pub(crate) fn int_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Option<i128>> {
+    if obj.is_instance_of::<PyBool>() {
+        return Err(type_error(format!(
+            "{what} must be an int, got bool (write 0 or 1 if you mean an index)"
+        )));
+    }
+    // `operator.index(obj)`: ints as they are, other integer types through `__index__`.
+    // SAFETY: `PyNumber_Index` takes a borrowed object and returns a new reference or
+    // NULL with an exception set, which `from_owned_ptr_or_err` turns into a `PyErr`.
+    let int =
+        unsafe { Bound::from_owned_ptr_or_err(obj.py(), pyo3::ffi::PyNumber_Index(obj.as_ptr())) };
+    match int.and_then(|i| i.extract::<i128>()) {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_instance_of::<PyOverflowError>(obj.py()) => Ok(None),
+        Err(e) if e.is_instance_of::<PyTypeError>(obj.py()) => Err(type_error(format!(
+            "{what} must be an int, got {}",
+            type_name(obj)
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+/// The integer `obj` as text for an error message, shortened when it is huge.
+pub(crate) fn int_text(obj: &Bound<'_, PyAny>) -> String {
+    let text = obj.str().map(|s| s.to_string()).unwrap_or_default();
+    if text.len() > 40 {
+        format!(
+            "{}... (an integer of {} digits)",
+            &text[..12],
+            text.trim_start_matches('-').len()
         )
-    })
+    } else {
+        text
+    }
+}
+
+/// A qubit (or classical bit, `what`) index argument as `i64`: an int (no `bool`);
+/// one beyond 64 bits is a `QubitIndexError` naming it, never an `OverflowError`.
+pub(crate) fn index_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<i64> {
+    match int_arg(obj, &format!("a {what} index"))?.and_then(|v| i64::try_from(v).ok()) {
+        Some(v) => Ok(v),
+        None => Err(raise(
+            Kind::QubitIndex,
+            format!("{what} {} is out of range", int_text(obj)),
+            &[],
+        )),
+    }
+}
+
+/// A count argument (`what`: qubits, classical bits) in `0..=max`: an int (no `bool`);
+/// anything else in range of Python's ints is an `InvalidArgumentError`.
+pub(crate) fn count_arg(obj: &Bound<'_, PyAny>, what: &str, max: u32) -> PyResult<u32> {
+    match int_arg(obj, what)?.and_then(|v| u32::try_from(v).ok()) {
+        Some(v) if v <= max => Ok(v),
+        _ => Err(raise(
+            Kind::InvalidArgument,
+            format!("{what} must be between 0 and {max}, got {}", int_text(obj)),
+            &[],
+        )),
+    }
+}
+
+/// A non-negative integer that fits 64 bits (the value of a classical condition).
+pub(crate) fn u64_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<u64> {
+    match int_arg(obj, what)?.and_then(|v| u64::try_from(v).ok()) {
+        Some(v) => Ok(v),
+        None => Err(raise(
+            Kind::InvalidArgument,
+            format!(
+                "{what} must be an integer between 0 and 2**64 - 1, got {}",
+                int_text(obj)
+            ),
+            &[],
+        )),
+    }
 }
 
 /// The type name of a Python object, for error messages.
@@ -57,13 +129,23 @@ pub(crate) fn param(obj: &Bound<'_, PyAny>) -> PyResult<Param> {
     if let Ok(s) = obj.cast::<PyString>() {
         return s.to_str()?.parse::<Param>().py();
     }
-    obj.extract::<f64>().map(Param::Value).map_err(|_| {
-        type_error(format!(
+    match obj.extract::<f64>() {
+        Ok(v) => Ok(Param::Value(v)),
+        Err(e) if e.is_instance_of::<PyOverflowError>(obj.py()) => Err(raise(
+            Kind::Parameter,
+            format!(
+                "a gate parameter must be a finite float, got {} (too large for a float)",
+                int_text(obj)
+            ),
+            &[],
+        )),
+        Err(e) if !e.is_instance_of::<PyTypeError>(obj.py()) => Err(e),
+        Err(_) => Err(type_error(format!(
             "a gate parameter must be a number or a parameter name or expression such as \
              \"theta\" or \"2*theta + 0.1\", got {}",
             type_name(obj)
-        ))
-    })
+        ))),
+    }
 }
 
 /// Iterates `(key, value)` pairs of a dict or any mapping with `.items()`.
@@ -299,20 +381,49 @@ pub(crate) fn observables(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Observable>> {
         .collect()
 }
 
-/// A list of qubit indices from an int or a sequence of ints.
+/// Most entries an index list may have (the most classical bits a circuit may have),
+/// so an endless iterator is an error rather than a hang.
+const MAX_INDEX_LIST: usize = 1 << 20;
+
+/// A list of indices (`what`: "qubits", "clbits", "controls") from an int or an
+/// iterable of ints, each read with [`index_arg`] (so no `bool`, and no
+/// `OverflowError`); the whole list is read before the caller touches the circuit.
 pub(crate) fn int_list(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<i64>> {
-    if let Ok(v) = obj.extract::<i64>() {
-        return Ok(vec![v]);
+    let element = if what == "clbits" {
+        "classical bit"
+    } else {
+        "qubit"
+    };
+    if obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyBool>() {
+        return Ok(vec![index_arg(obj, element)?]);
     }
-    if obj.cast::<PyString>().is_ok() {
-        return Err(type_error(format!("{what} must be integers, got str")));
-    }
-    obj.extract::<Vec<i64>>().map_err(|_| {
-        type_error(format!(
+    if obj.cast::<PyString>().is_ok() || obj.is_instance_of::<PyFloat>() {
+        return Err(type_error(format!(
             "{what} must be an int or a sequence of ints, got {}",
             type_name(obj)
-        ))
-    })
+        )));
+    }
+    match obj.try_iter() {
+        Ok(items) => {
+            let mut out = Vec::new();
+            for q in items {
+                if out.len() >= MAX_INDEX_LIST {
+                    return Err(raise(
+                        Kind::InvalidArgument,
+                        format!("{what} has more than {MAX_INDEX_LIST} entries"),
+                        &[],
+                    ));
+                }
+                out.push(index_arg(&q?, element)?);
+            }
+            Ok(out)
+        }
+        Err(_) if obj.hasattr("__index__")? => Ok(vec![index_arg(obj, element)?]),
+        Err(_) => Err(type_error(format!(
+            "{what} must be an int or a sequence of ints, got {}",
+            type_name(obj)
+        ))),
+    }
 }
 
 /// A state vector as a 1-D numpy array (complex64 or complex128), without a copy.

@@ -40,6 +40,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[pymodule]
 fn _ferroq(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // Import NumPy's C API now, while the module loads: rust-numpy imports it on first
+    // use and panics if that import fails, and a Ctrl-C arriving during the first call
+    // that returns an array made it fail ("Failed to access NumPy array API capsule").
+    // A failure here fails the import of ferroq instead, as an ordinary exception.
+    let py = m.py();
+    py.import("numpy")?;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        numpy::PyArray1::<f64>::zeros(py, 0, false);
+    }))
+    .map_err(|_| pyo3::exceptions::PyImportError::new_err("ferroq could not load NumPy's C API"))?;
     m.add_class::<circuit::PyCircuit>()?;
     m.add_class::<instruction::PyInstruction>()?;
     m.add_class::<observable::PyObservable>()?;

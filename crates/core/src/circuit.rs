@@ -507,7 +507,9 @@ impl Circuit {
     }
 
     /// Appends every instruction of `other`, with `other`'s qubit `i` mapped to
-    /// `qubit_map[i]` (identity if `None`). Classical bits are kept as numbered.
+    /// `qubit_map[i]` (identity if `None`). Classical bits are kept as numbered. The
+    /// map must name distinct qubits in range ([`Error::InvalidArgument`] if one is
+    /// repeated, checked here rather than when the circuit runs).
     pub fn compose(&mut self, other: &Circuit, qubit_map: Option<&[u32]>) -> Result<&mut Self> {
         let map: Vec<u32> = match qubit_map {
             Some(m) => {
@@ -535,6 +537,21 @@ impl Circuit {
                 qubit: q,
                 num_qubits: self.num_qubits,
             });
+        }
+        let mut sorted = map.clone();
+        sorted.sort_unstable();
+        if let Some(w) = sorted.windows(2).find(|w| w[0] == w[1]) {
+            let q = w[0];
+            let mut at = map
+                .iter()
+                .enumerate()
+                .filter(|(_, &x)| x == q)
+                .map(|(i, _)| i);
+            let (first, second) = (at.next().unwrap_or(0), at.next().unwrap_or(0));
+            return Err(Error::invalid(format!(
+                "qubit map sends qubits {first} and {second} of the appended circuit both to \
+                 qubit {q}: each needs a qubit of its own"
+            )));
         }
         let m = |q: u32| map.get(q as usize).copied().unwrap_or(q);
         for ins in &other.instructions {

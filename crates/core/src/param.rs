@@ -204,15 +204,21 @@ impl fmt::Display for Param {
     }
 }
 
+/// Deepest parenthesis nesting a parameter expression may have (as the OpenQASM
+/// reader's expression limit): deeper input is a parse error, never a stack overflow.
+pub const MAX_PARAM_DEPTH: usize = 200;
+
 impl std::str::FromStr for Param {
     type Err = Error;
     /// Parses an affine expression: numbers, `pi`, symbols, `+ - * /`, parentheses.
-    /// A product of two symbol-dependent factors is rejected (not affine).
+    /// A product of two symbol-dependent factors is rejected (not affine), and so is
+    /// nesting deeper than [`MAX_PARAM_DEPTH`] parentheses; any run of signs is fine.
     fn from_str(s: &str) -> Result<Param> {
         let mut p = ExprParser {
             src: s,
             chars: s.char_indices().collect(),
             pos: 0,
+            depth: 0,
         };
         let v = p.sum()?;
         p.skip_ws();
@@ -227,13 +233,25 @@ struct ExprParser<'a> {
     src: &'a str,
     chars: Vec<(usize, char)>,
     pos: usize,
+    /// Parentheses open at the current position (bounded by [`MAX_PARAM_DEPTH`]).
+    depth: usize,
 }
 
 impl ExprParser<'_> {
     fn err(&self, reason: String) -> Error {
+        // Long input is shortened: the message names the problem, not 20,000 `(`.
+        const SHOWN: usize = 60;
+        let input = match self.src.char_indices().nth(SHOWN) {
+            Some((end, _)) => format!(
+                "{}... ({} characters)",
+                &self.src[..end],
+                self.src.chars().count()
+            ),
+            None => self.src.to_string(),
+        };
         Error::Parse {
             what: "parameter expression",
-            input: self.src.to_string(),
+            input,
             reason,
         }
     }
@@ -278,24 +296,29 @@ impl ExprParser<'_> {
         }
         Ok(acc)
     }
+    /// Any run of `+` and `-` signs, then an atom: signs are counted in a loop, so a
+    /// long run cannot exhaust the stack.
     fn unary(&mut self) -> Result<Param> {
-        match self.peek() {
-            Some('-') => {
-                self.pos += 1;
-                Ok(self.unary()?.affine(-1.0, 0.0))
-            }
-            Some('+') => {
-                self.pos += 1;
-                self.unary()
-            }
-            _ => self.atom(),
+        let mut negate = false;
+        while let Some(c @ ('-' | '+')) = self.peek() {
+            self.pos += 1;
+            negate ^= c == '-';
         }
+        let v = self.atom()?;
+        Ok(if negate { v.affine(-1.0, 0.0) } else { v })
     }
     fn atom(&mut self) -> Result<Param> {
         match self.peek() {
             Some('(') => {
+                if self.depth >= MAX_PARAM_DEPTH {
+                    return Err(self.err(format!(
+                        "parentheses nested more than {MAX_PARAM_DEPTH} deep"
+                    )));
+                }
                 self.pos += 1;
+                self.depth += 1;
                 let v = self.sum()?;
+                self.depth -= 1;
                 if self.peek() != Some(')') {
                     return Err(self.err("missing `)`".into()));
                 }
@@ -417,11 +440,169 @@ mod tests {
     }
 
     #[test]
+    fn deep_parentheses_are_an_error_not_a_stack_overflow() {
+        // Regression (issue 19, item 1): 20,000 `(` used to overflow the stack.
+        for text in [
+            "(".repeat(20_000),
+            format!("{}x{}", "(".repeat(5_000), ")".repeat(5_000)),
+        ] {
+            let err = text.parse::<Param>().unwrap_err().to_string();
+            assert!(err.contains("nested more than 200 deep"), "{err}");
+        }
+        let ok = format!(
+            "{}theta{}",
+            "(".repeat(MAX_PARAM_DEPTH),
+            ")".repeat(MAX_PARAM_DEPTH)
+        );
+        assert_eq!(ok.parse::<Param>().unwrap(), Param::symbol("theta"));
+    }
+
+    #[test]
+    fn long_sign_runs_parse_without_recursion() {
+        // Regression (issue 19, item 1): 30,000 `-` before a symbol used to overflow.
+        let b = ParamBinding::from_pairs([("t", 2.0)]);
+        for (n, want) in [(30_000, 2.0), (30_001, -2.0)] {
+            let p: Param = format!("{}t", "-".repeat(n)).parse().unwrap();
+            assert_eq!(p.eval(&b).unwrap(), want);
+        }
+        let p: Param = "-+-+-3 * -t".parse().unwrap();
+        assert_eq!(p.eval(&b).unwrap(), 6.0);
+        assert!("-".repeat(30_000).parse::<Param>().is_err());
+    }
+
+    #[test]
     fn unbound_symbol_is_an_error() {
         let p = Param::symbol("x");
         assert!(matches!(
             p.eval(&ParamBinding::new()),
             Err(Error::UnboundParameter { .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    //! Property tests of the expression parser: arbitrary text parses or fails with
+    //! `Error::Parse`, never panics; generated affine expressions evaluate to the value
+    //! computed independently from the same tree.
+    use super::*;
+    use proptest::prelude::*;
+
+    /// An affine expression tree with at most one symbol factor per product.
+    #[derive(Debug, Clone)]
+    enum Tree {
+        Num(f64),
+        Sym(&'static str),
+        Neg(Box<Tree>),
+        Add(Box<Tree>, Box<Tree>),
+        Sub(Box<Tree>, Box<Tree>),
+        Scale(f64, Box<Tree>),
+        Div(Box<Tree>, f64),
+    }
+
+    impl Tree {
+        fn text(&self) -> String {
+            match self {
+                Tree::Num(v) => format!("{v:?}"),
+                Tree::Sym(s) => s.to_string(),
+                Tree::Neg(a) => format!("-({})", a.text()),
+                Tree::Add(a, b) => format!("({}) + ({})", a.text(), b.text()),
+                Tree::Sub(a, b) => format!("({})-({})", a.text(), b.text()),
+                Tree::Scale(k, a) => format!("{k:?}*({})", a.text()),
+                Tree::Div(a, k) => format!("({}) / {k:?}", a.text()),
+            }
+        }
+        /// The value computed straight from the tree (the reference).
+        fn value(&self, theta: f64, phi: f64) -> f64 {
+            match self {
+                Tree::Num(v) => *v,
+                Tree::Sym(s) => {
+                    if *s == "theta" {
+                        theta
+                    } else {
+                        phi
+                    }
+                }
+                Tree::Neg(a) => -a.value(theta, phi),
+                Tree::Add(a, b) => a.value(theta, phi) + b.value(theta, phi),
+                Tree::Sub(a, b) => a.value(theta, phi) - b.value(theta, phi),
+                Tree::Scale(k, a) => k * a.value(theta, phi),
+                Tree::Div(a, k) => a.value(theta, phi) / k,
+            }
+        }
+        /// Sum of magnitudes, a bound on the rounding error of the result.
+        fn magnitude(&self, theta: f64, phi: f64) -> f64 {
+            match self {
+                Tree::Num(v) => v.abs(),
+                Tree::Sym(_) => theta.abs().max(phi.abs()),
+                Tree::Neg(a) => a.magnitude(theta, phi),
+                Tree::Add(a, b) | Tree::Sub(a, b) => {
+                    a.magnitude(theta, phi) + b.magnitude(theta, phi)
+                }
+                Tree::Scale(k, a) => k.abs() * a.magnitude(theta, phi),
+                Tree::Div(a, k) => a.magnitude(theta, phi) / k.abs(),
+            }
+        }
+    }
+
+    fn tree() -> impl Strategy<Value = Tree> {
+        let leaf = prop_oneof![
+            (-100.0..100.0f64).prop_map(Tree::Num),
+            prop_oneof![Just("theta"), Just("phi")].prop_map(Tree::Sym),
+        ];
+        leaf.prop_recursive(6, 48, 2, |inner| {
+            let k = prop_oneof![-8.0..-0.125f64, 0.125..8.0f64];
+            prop_oneof![
+                inner.clone().prop_map(|a| Tree::Neg(Box::new(a))),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(a, b)| Tree::Add(Box::new(a), Box::new(b))),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(a, b)| Tree::Sub(Box::new(a), Box::new(b))),
+                (k.clone(), inner.clone()).prop_map(|(k, a)| Tree::Scale(k, Box::new(a))),
+                (inner, k).prop_map(|(a, k)| Tree::Div(Box::new(a), k)),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_text_parses_or_errs(text in "[-+*/() .0-9eEpitahxy_\\t\\PC]{0,64}") {
+            match text.parse::<Param>() {
+                Ok(_) | Err(Error::Parse { .. }) => {}
+                Err(e) => prop_assert!(false, "unexpected error kind: {e}"),
+            }
+        }
+
+        #[test]
+        fn nested_and_signed_input_never_overflows(
+            opens in 0usize..2_000,
+            closes in 0usize..2_000,
+            signs in proptest::collection::vec(prop_oneof![Just('-'), Just('+'), Just(' ')], 0..2_000),
+        ) {
+            let s: String = signs.into_iter().collect();
+            let text = format!("{}{s}t{}", "(".repeat(opens), ")".repeat(closes));
+            let r = text.parse::<Param>();
+            if opens == closes && opens <= MAX_PARAM_DEPTH {
+                prop_assert!(r.is_ok(), "{:?}", r);
+            } else {
+                let is_parse_error = matches!(r, Err(Error::Parse { .. }));
+                prop_assert!(is_parse_error, "{:?}", r);
+            }
+        }
+
+        #[test]
+        fn affine_trees_evaluate_like_the_reference(
+            t in tree(), theta in -10.0..10.0f64, phi in -10.0..10.0f64,
+        ) {
+            let text = t.text();
+            let p: Param = text.parse().map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
+            let b = ParamBinding::from_pairs([("theta", theta), ("phi", phi)]);
+            let got = p.eval(&b).map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
+            let want = t.value(theta, phi);
+            let tol = 1e-9 * (1.0 + t.magnitude(theta, phi));
+            prop_assert!((got - want).abs() <= tol, "{text}: got {got}, want {want}");
+        }
     }
 }

@@ -82,6 +82,14 @@ impl Default for CpuOptions {
     }
 }
 
+/// Most worker threads [`CpuOptions::threads`] may ask for.
+///
+/// A fixed bound rather than a multiple of this machine's cores, so a script that
+/// runs on one machine runs on another: far above any core count where more threads
+/// could help a compute-bound simulation, yet it turns a mistyped count (`2**40`)
+/// into an immediate error instead of minutes spent spawning threads.
+pub const MAX_THREADS: usize = 1024;
+
 /// The Rayon CPU backend.
 #[derive(Clone)]
 pub struct CpuBackend {
@@ -104,8 +112,15 @@ impl CpuBackend {
         if options.parallel_chunk == 0 {
             return Err(Error::invalid("parallel_chunk must be at least 1"));
         }
-        if options.threads == Some(0) {
-            return Err(Error::invalid("threads must be at least 1"));
+        match options.threads {
+            Some(0) => return Err(Error::invalid("threads must be at least 1")),
+            Some(t) if t > MAX_THREADS => {
+                return Err(Error::invalid(format!(
+                    "threads must be at most {MAX_THREADS}, got {t} (more threads than cores \
+                     only slow a simulation down)"
+                )))
+            }
+            _ => {}
         }
         let mut builder =
             rayon::ThreadPoolBuilder::new().thread_name(|i| format!("ferroq-cpu-{i}"));

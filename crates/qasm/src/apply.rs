@@ -139,10 +139,24 @@ impl Parser<'_> {
                 ),
             ));
         }
-        self.out.push(Instruction {
+        let ins = Instruction {
             op,
             condition: cond.clone(),
-        });
+        };
+        self.out_bytes = self.out_bytes.saturating_add(instruction_bytes(&ins));
+        if self.out_bytes > self.opts.max_output_bytes {
+            return Err(qasm_error(
+                pos,
+                format!(
+                    "the circuit grows past {} MiB of instructions ({} so far; the \
+                     max_output_bytes limit in ParseOptions): are its gate definitions \
+                     nested exponentially?",
+                    self.opts.max_output_bytes >> 20,
+                    self.out.len()
+                ),
+            ));
+        }
+        self.out.push(ins);
         Ok(())
     }
 
@@ -425,4 +439,21 @@ fn opaque_message(name: &str) -> String {
 
 fn opaque_error(name: &str, pos: Pos) -> ferroq_core::Error {
     qasm_error(pos, opaque_message(name))
+}
+
+/// Bytes one instruction takes in memory, estimated generously: the instruction
+/// itself twice (the list doubles its capacity as it grows, and the circuit is built
+/// from it) plus each of its heap lists with an allocator's minimum block.
+fn instruction_bytes(ins: &Instruction) -> usize {
+    const BLOCK: usize = 16;
+    let list = |n: usize| if n == 0 { 0 } else { (4 * n).max(BLOCK) };
+    let heap = match &ins.op {
+        Operation::Gate {
+            targets, controls, ..
+        } => list(targets.len()) + list(controls.len()),
+        Operation::Barrier { qubits } => list(qubits.len()),
+        _ => 0,
+    };
+    let cond = ins.condition.as_ref().map_or(0, |c| list(c.clbits.len()));
+    2 * std::mem::size_of::<Instruction>() + heap + cond
 }

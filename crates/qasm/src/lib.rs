@@ -22,7 +22,8 @@
 //!
 //! ## Reader
 //!
-//! The whole language: the optional `OPENQASM 2.0;` header, `include "qelib1.inc";`
+//! The whole language: the `OPENQASM 2.0;` header (required, as the specification
+//! says), `include "qelib1.inc";`
 //! (built in: the gate set of Qiskit's `qelib1.inc`; no other include is available),
 //! several `qreg`/`creg` (qubits and bits numbered across registers in declaration
 //! order, little-endian), `gate` definitions (expanded inline at parse time),
@@ -30,9 +31,12 @@
 //! `reset`, `measure`, and `if (creg == n) op;` (a [`ferroq_core::Condition`] on that
 //! register's bits). Parameter expressions are evaluated in f64. The reader is a
 //! little more lenient than the specification where real files need it: the version
-//! line is optional (`OPENQASM 2;` is accepted), identifiers may start with a capital
-//! letter or `_`, a repeated `include "qelib1.inc";` is ignored, and a byte-order mark
-//! is skipped.
+//! may be written `OPENQASM 2;`, identifiers may start with a capital
+//! letter or `_`, a repeated `include "qelib1.inc";` is ignored, a byte-order mark
+//! is skipped, and a program may define the gates that Qiskit's `qelib1.inc` adds to
+//! the standard one (`swap`, `cswap`, `rxx`, `cp`, ...), as files written for the
+//! standard `qelib1.inc` do: the program's definition is then used (an `opaque`
+//! declaration with the built-in signature keeps the built-in gate).
 //!
 //! qelib1 gates become core gates with exactly the matrix of their qelib1
 //! definition, except that `rz`, `sx`, `sxdg`, `rxx` and `rzz` are the textbook gates,
@@ -41,7 +45,9 @@
 //! Every problem is an [`ferroq_core::Error::Qasm`] with a 1-based line and column and
 //! a message that says what was expected. Limits ([`ParseOptions`]) keep hostile input
 //! harmless: more qubits than a state could hold is an error before anything is
-//! allocated, expression nesting is bounded, gate expansion is iterative and bounded.
+//! allocated, expression nesting is bounded, gate expansion is iterative and bounded
+//! in steps and in the memory of its output, and [`parse_file`] reads at most
+//! [`MAX_FILE_BYTES`].
 //! The parser never panics.
 //!
 //! ## Writer
@@ -71,14 +77,14 @@ use ferroq_core::{Circuit, Error, Result};
 use std::path::Path;
 
 pub use expr::MAX_EXPR_DEPTH;
-pub use writer::{to_qasm, MAX_WRITER_CONTROLS};
+pub use writer::{to_qasm, to_qasm_with, MAX_WRITER_CONTROLS};
 
 /// Limits applied while reading a program.
 ///
 /// ```
 /// let mut opts = ferroq_qasm::ParseOptions::default();
 /// opts.max_qubits = 2;
-/// let err = ferroq_qasm::parse_with("qreg q[3];", &opts).unwrap_err();
+/// let err = ferroq_qasm::parse_with("OPENQASM 2.0; qreg q[3];", &opts).unwrap_err();
 /// assert!(err.to_string().contains("more than the 2"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +97,11 @@ pub struct ParseOptions {
     /// Most instructions after expanding gate definitions and broadcasts, and most
     /// gate-body statements expanded (default 10 million).
     pub max_instructions: usize,
+    /// Most bytes the expanded instructions may take in memory, estimated as they are
+    /// produced (default 1 GiB, about 2.9 million one-qubit gates), so a small file
+    /// whose gate definitions nest exponentially cannot exhaust memory before
+    /// [`ParseOptions::max_instructions`] stops it.
+    pub max_output_bytes: usize,
 }
 
 impl Default for ParseOptions {
@@ -99,6 +110,7 @@ impl Default for ParseOptions {
             max_qubits: 64,
             max_clbits: 1 << 20,
             max_instructions: 10_000_000,
+            max_output_bytes: 1 << 30,
         }
     }
 }
@@ -113,12 +125,36 @@ pub fn parse_with(text: &str, options: &ParseOptions) -> Result<Circuit> {
     parser::parse_program(text, options)
 }
 
+/// Largest OpenQASM file [`parse_file`] reads: 64 MiB (the largest published benchmark
+/// circuits are a few MiB). Reading stops there, so a device such as `/dev/zero` or a
+/// runaway file cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Reads at most [`MAX_FILE_BYTES`] from `reader`; a larger input is
+/// [`Error::InvalidArgument`] naming `source` and the limit.
+pub fn read_bounded(reader: impl std::io::Read, source: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::invalid(format!("cannot read `{source}`: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Error::invalid(format!(
+            "`{source}` is larger than {} MiB, the most an OpenQASM file may be",
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Reads an OpenQASM 2.0 file with the default [`ParseOptions`]. Bytes that are not
-/// UTF-8 are accepted inside comments; a file that cannot be read is
-/// [`Error::InvalidArgument`].
+/// UTF-8 are accepted inside comments; a file that cannot be read, or is larger than
+/// [`MAX_FILE_BYTES`], is [`Error::InvalidArgument`].
 pub fn parse_file(path: impl AsRef<Path>) -> Result<Circuit> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path)
+    let file = std::fs::File::open(path)
         .map_err(|e| Error::invalid(format!("cannot read `{}`: {e}", path.display())))?;
+    let bytes = read_bounded(file, &path.display().to_string())?;
     parse(&String::from_utf8_lossy(&bytes))
 }

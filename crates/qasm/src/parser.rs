@@ -67,6 +67,8 @@ pub(crate) struct Parser<'o> {
     pub(crate) out: Vec<Instruction>,
     /// Gate-body statements expanded so far (bounds the work of nested definitions).
     pub(crate) work: u64,
+    /// Estimated bytes of `out` so far (bounded by `ParseOptions::max_output_bytes`).
+    pub(crate) out_bytes: usize,
     qelib1: bool,
 }
 
@@ -85,6 +87,7 @@ impl<'o> Parser<'o> {
             num_clbits: 0,
             out: Vec::new(),
             work: 0,
+            out_bytes: 0,
             qelib1: false,
         })
     }
@@ -165,6 +168,14 @@ impl<'o> Parser<'o> {
         }
     }
 
+    /// `true` if `name` is a gate Qiskit's `qelib1.inc` adds to the standard one and
+    /// still has its built-in meaning here: the program may define it (see
+    /// [`qelib1::is_standard`]).
+    fn is_redefinable_builtin(&self, name: &str) -> bool {
+        matches!(self.symbols.get(name), Some((Symbol::Builtin(b), _))
+            if !qelib1::ALWAYS.iter().any(|e| e.3 == *b) && !qelib1::is_standard(name))
+    }
+
     /// Errors if `name` is already in the global scope.
     fn check_free(&self, name: &str, pos: Pos) -> Result<()> {
         if let Some((old, at)) = self.symbols.get(name) {
@@ -183,18 +194,27 @@ impl<'o> Parser<'o> {
         Ok(())
     }
 
+    /// Adds `name` to the global scope; a gate definition may replace one of Qiskit's
+    /// additions to `qelib1.inc` (the file's definition is used from then on).
     fn declare(&mut self, name: String, pos: Pos, sym: Symbol) -> Result<()> {
-        self.check_free(&name, pos)?;
+        let replaces_builtin = matches!(sym, Symbol::Gate(_)) && self.is_redefinable_builtin(&name);
+        if !replaces_builtin {
+            self.check_free(&name, pos)?;
+        }
         self.symbols.insert(name, (sym, pos));
         Ok(())
     }
 
     // ---- program ---------------------------------------------------------------------
 
-    /// Parses the whole program into a circuit.
+    /// Parses the whole program into a circuit; it must start with `OPENQASM 2.0;`.
     pub(crate) fn program(mut self) -> Result<Circuit> {
         if matches!(self.peek(), Tok::Ident(s) if s == "OPENQASM") {
             self.version()?;
+        } else {
+            return Err(self.unexpected(
+                "the header `OPENQASM 2.0;` first (an OpenQASM 2.0 program must start with it)",
+            ));
         }
         while *self.peek() != Tok::Eof {
             self.statement()?;
@@ -282,6 +302,10 @@ impl<'o> Parser<'o> {
         }
         self.qelib1 = true;
         for (name, _, _, b) in qelib1::QELIB1 {
+            if !qelib1::is_standard(name) && self.symbols.contains_key(name) {
+                // Defined by the program before the include: the program's wins.
+                continue;
+            }
             if let Some((_, at)) = self.symbols.get(name) {
                 return Err(qasm_error(
                     pos,
@@ -378,6 +402,17 @@ impl<'o> Parser<'o> {
         let (name, pos) = self.new_name("a gate name after `opaque`")?;
         let (params, qubits) = self.signature(&name)?;
         self.expect(Tok::Semi, "`;` after the opaque declaration")?;
+        if self.is_redefinable_builtin(&name) {
+            let (np, nq) = match self.symbols.get(&name) {
+                Some((Symbol::Builtin(b), _)) => qelib1::signature(*b),
+                _ => (usize::MAX, usize::MAX),
+            };
+            if (np, nq) == (params.len(), qubits.len()) {
+                // A declaration of a gate this reader has built in (as Qiskit reads
+                // such files): the built-in stays, so the gate can be applied.
+                return Ok(());
+            }
+        }
         let def = GateDef {
             name: name.clone(),
             num_params: params.len(),
@@ -390,7 +425,9 @@ impl<'o> Parser<'o> {
     fn gate_definition(&mut self) -> Result<()> {
         self.next();
         let (name, pos) = self.new_name("a gate name after `gate`")?;
-        self.check_free(&name, pos)?;
+        if !self.is_redefinable_builtin(&name) {
+            self.check_free(&name, pos)?;
+        }
         let (params, qubits) = self.signature(&name)?;
         self.expect(Tok::LBrace, "`{` to open the gate body")?;
         let mut body = Vec::new();

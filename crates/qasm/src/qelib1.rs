@@ -114,6 +114,21 @@ pub(crate) fn signature(b: Builtin) -> (usize, usize) {
         .map_or((0, 1), |e| (e.1, e.2))
 }
 
+/// The gates of the standard `qelib1.inc` (the OpenQASM 2.0 specification's); the
+/// rest of [`QELIB1`] are Qiskit's additions, which a program may define itself.
+const STANDARD: [&str; 23] = [
+    "u3", "u2", "u1", "cx", "id", "x", "y", "z", "h", "s", "sdg", "t", "tdg", "rx", "ry", "rz",
+    "cz", "cy", "ch", "ccx", "crz", "cu1", "cu3",
+];
+
+/// `true` if `name` is a gate of the standard `qelib1.inc`, which a program that
+/// includes it cannot define again. The gates Qiskit's `qelib1.inc` adds (`swap`,
+/// `cswap`, `rxx`, ...) may be defined by the program: files written against the
+/// standard `qelib1.inc` do, and their definition is then the one used.
+pub(crate) fn is_standard(name: &str) -> bool {
+    STANDARD.contains(&name)
+}
+
 /// `true` if `name` is a gate of `qelib1.inc`.
 pub(crate) fn is_qelib1_name(name: &str) -> bool {
     QELIB1.iter().any(|e| e.0 == name)

@@ -52,6 +52,20 @@ impl Writer {
 /// assert!(ferroq_qasm::parse(&text).is_ok());
 /// ```
 pub fn to_qasm(circuit: &Circuit) -> Result<String> {
+    to_qasm_with(circuit, &ParamBinding::new())
+}
+
+/// [`to_qasm`] for a parametrised circuit: symbolic parameters are written as their
+/// values under `binding` (a symbol it lacks is [`Error::UnboundParameter`]).
+///
+/// ```
+/// use ferroq_core::{Circuit, ParamBinding};
+/// let mut c = Circuit::new(1);
+/// c.rx("2*theta", 0);
+/// let text = ferroq_qasm::to_qasm_with(&c, &ParamBinding::from_pairs([("theta", 0.25)])).unwrap();
+/// assert!(text.contains("rx(0.5) q[0];"));
+/// ```
+pub fn to_qasm_with(circuit: &Circuit, binding: &ParamBinding) -> Result<String> {
     circuit.validate()?;
     let regs = classical_registers(circuit)?;
     let mut w = Writer {
@@ -59,7 +73,6 @@ pub fn to_qasm(circuit: &Circuit) -> Result<String> {
         prefix: String::new(),
         defs: BTreeSet::new(),
     };
-    let binding = ParamBinding::new();
     for ins in circuit.instructions() {
         w.prefix.clear();
         if let Some(cond) = &ins.condition {
@@ -79,7 +92,7 @@ pub fn to_qasm(circuit: &Circuit) -> Result<String> {
                 targets,
                 controls,
             } => {
-                let p = gate.eval_params(&binding)?;
+                let p = gate.eval_params(binding)?;
                 write_gate(&mut w, gate, &p, controls, targets)?;
             }
             Operation::Measure { qubit, clbit } => {

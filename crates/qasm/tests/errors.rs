@@ -346,8 +346,8 @@ fn registers_too_large_for_any_state_are_rejected_before_allocating() {
     );
     let mut opts = ParseOptions::default();
     opts.max_qubits = 30;
-    let (l, c, m) = qasm_err(parse_with("qreg q[31];", &opts));
-    assert_eq!((l, c), (1, 8));
+    let (l, c, m) = qasm_err(parse_with("OPENQASM 2.0; qreg q[31];", &opts));
+    assert_eq!((l, c), (1, 22));
     assert!(m.contains("more than the 30"), "{m}");
 }
 
@@ -408,18 +408,26 @@ fn expression_evaluation_errors() {
 fn deeply_nested_input_is_an_error_not_a_stack_overflow() {
     for depth in [250, 100_000] {
         let e = format!("{}1{}", "(".repeat(depth), ")".repeat(depth));
-        let (_, _, m) = qasm_err(parse(&format!("qreg q[1];\nU({e},0,0) q[0];")));
+        let (_, _, m) = qasm_err(parse(&format!(
+            "OPENQASM 2.0;\nqreg q[1];\nU({e},0,0) q[0];"
+        )));
         assert!(m.contains("too deeply nested"), "{m}");
         let e = format!("{}1", "-".repeat(depth));
-        let (_, _, m) = qasm_err(parse(&format!("qreg q[1];\nU({e},0,0) q[0];")));
+        let (_, _, m) = qasm_err(parse(&format!(
+            "OPENQASM 2.0;\nqreg q[1];\nU({e},0,0) q[0];"
+        )));
         assert!(m.contains("too deeply nested"), "{m}");
         let e = format!("{}x{}", "sin(".repeat(depth), ")".repeat(depth));
-        let (_, _, m) = qasm_err(parse(&format!("gate g(x) a {{ U({e},0,0) a; }}")));
+        let (_, _, m) = qasm_err(parse(&format!(
+            "OPENQASM 2.0; gate g(x) a {{ U({e},0,0) a; }}"
+        )));
         assert!(m.contains("too deeply nested"), "{m}");
     }
     // A long operator chain on a parameter builds a deep tree: bounded too.
     let chain = vec!["x"; 1000].join("+");
-    let (l, c, m) = qasm_err(parse(&format!("gate g(x) a {{ U({chain},0,0) a; }}")));
+    let (l, c, m) = qasm_err(parse(&format!(
+        "OPENQASM 2.0; gate g(x) a {{ U({chain},0,0) a; }}"
+    )));
     assert!(m.contains("too deeply nested"), "{m}");
     assert_eq!(l, 1);
     assert!(c > 300, "column {c}");
@@ -505,4 +513,41 @@ fn misplaced_statements() {
         13,
         "`qreg` cannot be used here",
     );
+}
+
+#[test]
+fn exponential_expansion_is_bounded_by_output_memory() {
+    // Regression (issue 19): a 1 KB file whose definitions double 22 times grew to
+    // ~1.3 GB before the step limit stopped it; the output's size is bounded too.
+    let mut text = String::from("OPENQASM 2.0;\ninclude \"qelib1.inc\";\ngate g0 a { x a; }\n");
+    for i in 1..=22 {
+        text += &format!("gate g{i} a {{ g{} a; g{} a; }}\n", i - 1, i - 1);
+    }
+    text += "qreg q[1];\ng22 q[0];";
+    assert!(text.len() < 1024);
+    let mut opts = ParseOptions::default();
+    opts.max_output_bytes = 4 << 20;
+    let (l, _, m) = qasm_err(parse_with(&text, &opts));
+    assert_eq!(l, 27);
+    assert!(m.contains("grows past 4 MiB of instructions"), "{m}");
+    assert!(m.contains("max_output_bytes"), "{m}");
+    // The default bound stops it too, well before the 10M-step limit would.
+    let (_, _, m) = qasm_err(parse(&text.replace("g22 q[0]", "g22 q[0];\ng22 q[0]")));
+    assert!(m.contains("grows past 1024 MiB of instructions"), "{m}");
+}
+
+#[test]
+fn file_input_is_read_up_to_a_bound() {
+    // Regression (issue 19): `/dev/zero` was read until memory ran out.
+    let err = ferroq_qasm::read_bounded(std::io::repeat(b'x'), "endless").unwrap_err();
+    let m = err.to_string();
+    assert!(m.contains("`endless` is larger than 64 MiB"), "{m}");
+    let small = ferroq_qasm::read_bounded(&b"OPENQASM 2.0;"[..], "small").unwrap();
+    assert_eq!(small.len(), 13);
+    if std::path::Path::new("/dev/zero").exists() {
+        let m = ferroq_qasm::parse_file("/dev/zero")
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("larger than 64 MiB"), "{m}");
+    }
 }

@@ -30,12 +30,72 @@ fn registers_are_numbered_in_declaration_order_little_endian() {
 }
 
 #[test]
-fn version_header_is_optional_and_may_be_written_as_2() {
+fn version_header_may_be_written_as_2() {
     for text in [
-        "qreg q[1];\nU(pi,0,pi) q[0];",
+        "OPENQASM 2.0;\nqreg q[1];\nU(pi,0,pi) q[0];",
         "OPENQASM 2;\nqreg q[1];\nU(pi,0,pi) q[0];",
+        "// a comment first\n\u{feff}OPENQASM 2.0; qreg q[1]; U(pi,0,pi) q[0];",
     ] {
         assert_eq!(basis_index(&state(&parse(text).unwrap())), 1);
+    }
+}
+
+#[test]
+fn gates_qiskit_adds_to_qelib1_may_be_defined_by_the_program() {
+    // Regression (issue 19, item 12): valid against the standard qelib1.inc, accepted
+    // by Qiskit, once rejected here as "`swap` is already defined".
+    let defined = p("gate swap a,b { cx a,b; cx b,a; cx a,b; }\n\
+                     qreg q[2];\nx q[0];\nswap q[0],q[1];");
+    // The file's definition is the one used: three CNOTs, not one swap gate.
+    assert_eq!(defined.len(), 4);
+    assert_eq!(basis_index(&state(&defined)), 2);
+    // Defined before the include, and with a different signature: the file's wins.
+    let before = parse(
+        "OPENQASM 2.0;\ngate rzz(t) a,b { CX a,b; U(0,0,t) b; CX a,b; }\n\
+         include \"qelib1.inc\";\nqreg q[2];\nh q;\nrzz(0.3) q[0],q[1];",
+    )
+    .unwrap();
+    assert_eq!(before.len(), 5);
+    let odd = p("gate cp(a, b) c,t { rz(a+b) t; }\nqreg q[2];\ncp(1,2) q[0],q[1];");
+    assert_eq!(odd.len(), 1);
+    // `opaque` with the built-in signature keeps the built-in gate usable.
+    let op = p("opaque cswap a,b,c;\nqreg q[3];\nx q[0];\nx q[1];\ncswap q[0],q[1],q[2];");
+    assert_eq!(basis_index(&state(&op)), 0b101);
+    // Agrees with the built-in gates on the state (reference: qelib1's own cswap).
+    assert_states_match(
+        &state(&p("gate cswap a,b,c { cx c,b; ccx a,b,c; cx c,b; }\n\
+                   qreg q[3];\nh q;\nt q[1];\ncswap q[0],q[1],q[2];")),
+        &state(&p("qreg q[3];\nh q;\nt q[1];\ncswap q[0],q[1],q[2];")),
+        1e-12,
+        "cswap defined by the file vs built in",
+    );
+}
+
+#[test]
+fn the_standard_qelib1_gates_cannot_be_defined_again() {
+    for text in [
+        format!("{HEAD}gate h a {{ U(pi/2,0,pi) a; }}"),
+        format!("{HEAD}gate swap a,b {{ cx a,b; }}\ngate swap a,b {{ cx a,b; }}"),
+        "OPENQASM 2.0;\ngate cx a,b { CX a,b; }\ninclude \"qelib1.inc\";".to_string(),
+    ] {
+        let (_, _, m) = common::qasm_err(parse(&text));
+        assert!(m.contains("already"), "{m}");
+    }
+}
+
+#[test]
+fn a_program_without_the_header_is_rejected_with_its_position() {
+    // Regression (issue 19, item 12): an empty file was a 0-qubit program.
+    for (text, line, column, found) in [
+        ("", 1, 1, "the end of the input"),
+        ("// only a comment\n", 2, 1, "the end of the input"),
+        ("qreg q[1];\nU(pi,0,pi) q[0];", 1, 1, "`qreg`"),
+        ("\n\n  include \"qelib1.inc\";", 3, 3, "`include`"),
+    ] {
+        let (l, c, m) = common::qasm_err(parse(text));
+        assert_eq!((l, c), (line, column), "{m}");
+        assert!(m.contains("expected the header `OPENQASM 2.0;`"), "{m}");
+        assert!(m.contains(found), "{m}");
     }
 }
 
@@ -214,7 +274,7 @@ fn parameter_expressions_evaluate_in_f64() {
         ("sin(cos(ln(sqrt(exp(pi)))))", (pi / 2.0).cos().sin()),
     ];
     for (expr, want) in cases {
-        let c = parse(&format!("qreg q[1];\nU({expr}, 0, 0) q[0];")).unwrap();
+        let c = parse(&format!("OPENQASM 2.0;\nqreg q[1];\nU({expr}, 0, 0) q[0];")).unwrap();
         let got = first_param(&c);
         assert!(
             (got - want).abs() <= 1e-15 * want.abs().max(1.0),
@@ -227,12 +287,17 @@ fn parameter_expressions_evaluate_in_f64() {
 fn moderately_deep_expressions_are_fine() {
     let e = format!("{}1{}", "(".repeat(150), ")".repeat(150));
     assert_eq!(
-        first_param(&parse(&format!("qreg q[1];\nU({e},0,0) q[0];")).unwrap()),
+        first_param(&parse(&format!("OPENQASM 2.0;\nqreg q[1];\nU({e},0,0) q[0];")).unwrap()),
         1.0
     );
     let long_sum = vec!["1"; 5000].join("+");
     assert_eq!(
-        first_param(&parse(&format!("qreg q[1];\nU({long_sum},0,0) q[0];")).unwrap()),
+        first_param(
+            &parse(&format!(
+                "OPENQASM 2.0;\nqreg q[1];\nU({long_sum},0,0) q[0];"
+            ))
+            .unwrap()
+        ),
         5000.0
     );
 }
