@@ -4,7 +4,7 @@
 //! per-gate time of a 20-gate program. `cargo run --release -p ferroq-wgpu --example
 //! gpu_probe -- 26`
 
-use ferroq_core::{compile, Backend, Circuit, CompileOptions, Precision, Readout};
+use ferroq_core::{compile, Backend, Circuit, CompileOptions, Machine, Precision, Readout};
 use ferroq_wgpu::{WgpuBackend, WgpuOptions, WgpuState};
 use std::time::Instant;
 
@@ -12,7 +12,11 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1e3
 }
 
-fn check_ghz(b: &WgpuBackend, s: &WgpuState, n: u32) -> Result<String, Box<dyn std::error::Error>> {
+fn check_ghz(
+    b: &WgpuBackend,
+    s: &Machine<WgpuState>,
+    n: u32,
+) -> Result<String, Box<dyn std::error::Error>> {
     let p = b
         .read(s, &Readout::Marginal(vec![0, n / 2, n - 1]))?
         .into_probabilities()?;
@@ -39,12 +43,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for q in 1..n {
         ghz.cx(q - 1, q);
     }
-    let ghz = compile(&ghz, &opts)?;
+    let ghz = compile(&ghz, &opts)?.bind(&[])?;
     let mut many = Circuit::new(n);
     for i in 0..20 {
         many.h(i % n);
     }
-    let many = compile(&many, &opts)?;
+    let many = compile(&many, &opts)?.bind(&[])?;
     let pass_bytes = 2.0 * (8u64 << n) as f64;
     let t = Instant::now();
     let mut s = b.alloc(n, 0)?;
@@ -82,8 +86,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for q in 1..n {
         c.cx(q - 1, q);
     }
-    let ghz_fused = compile(&c, &fused)?;
-    println!("fused GHZ: {} ops", ghz_fused.ops()?.len());
+    let ghz_fused = compile(&c, &fused)?.bind(&[])?;
+    println!("fused GHZ: {} ops", ghz_fused.ops().len());
     drop(s);
     for _ in 0..3 {
         let t = Instant::now();
@@ -114,7 +118,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let mut uu = u.clone();
     uu.compose(&u.inverse()?, None)?;
-    let uu = compile(&uu, &fused)?;
+    let uu = compile(&uu, &fused)?.bind(&[])?;
     let mut s = b.alloc(n, 0)?;
     for _ in 0..2 {
         let t = Instant::now();
@@ -125,7 +129,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .into_probabilities()?;
         println!(
             "random U then U^-1, fused ({} ops): {dt:.2} ms; P(000)={:.5} {}",
-            uu.ops()?.len(),
+            uu.ops().len(),
             p[0],
             if (p[0] - 1.0).abs() < 1e-3 {
                 "ok"

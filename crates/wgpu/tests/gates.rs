@@ -115,7 +115,6 @@ fn diagonal_blocks_across_many_pages() {
     let p = program(&c, &opts);
     assert!(
         p.ops()
-            .unwrap()
             .iter()
             .any(|op| matches!(op, ferroq_core::Op::Diagonal { targets, .. } if targets.len() > 6)),
         "expected a wide fused diagonal"
@@ -212,12 +211,12 @@ fn one_submit_per_program_and_buffer_reuse() {
     pc.ry(ferroq_core::Param::symbol("a"), 3)
         .cx(3, 7)
         .rz(ferroq_core::Param::symbol("a"), 7);
-    let pp = program(&pc, &fused());
-    let bindings: Vec<ferroq_core::ParamBinding> = (0..6)
-        .map(|i| ferroq_core::ParamBinding::new().with("a", 0.3 * i as f64))
-        .collect();
+    let pp = plan(&pc, &fused());
+    let values: Vec<f64> = (0..6).map(|i| 0.3 * i as f64).collect();
+    let bindings = ferroq_core::ParamSets::new(vec!["a".into()], values.clone()).unwrap();
+    let first = ferroq_core::ParamSets::new(vec!["a".into()], values[..1].to_vec()).unwrap();
     let request = Readout::Expectation(vec!["Z7".parse().unwrap()]);
-    gpu.run_batch(&pp, &bindings[..1], &request, &Default::default())
+    gpu.run_batch(&pp, &first, &request, &Default::default())
         .unwrap();
     let b0 = gpu.stats().buffers_created;
     let out = gpu
@@ -279,6 +278,16 @@ fn errors_not_panics() {
             Err(ferroq_core::Error::BackendUnavailable { .. })
         ));
     }
+    // A plan with parameters cannot run unbound (the types say so); binding it
+    // without values is the error.
+    let mut sym = Circuit::new(3);
+    sym.rx("theta", 1);
+    let unbound = plan(&sym, &fused());
+    assert!(matches!(
+        unbound.bind_named(&ferroq_core::ParamBinding::new()),
+        Err(ferroq_core::Error::UnboundParameter { .. })
+    ));
+    assert!(unbound.bind(&[]).is_err());
     // Program and state sizes must agree.
     let p = program(&random_circuit(4, 3, 1), &fused());
     let mut s = gpu.alloc(5, 0).unwrap();

@@ -27,7 +27,11 @@ fn state_larger_than_one_binding() {
     let p = program(&c, &CompileOptions::unfused());
     let mut s = gpu.alloc(n, 0).unwrap();
     if state_bytes > info.max_storage_binding_bytes {
-        assert!(s.page_count() >= 2, "{} pages", s.page_count());
+        assert!(
+            s.state().page_count() >= 2,
+            "{} pages",
+            s.state().page_count()
+        );
     }
     gpu.run(&mut s, &p).unwrap();
 

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use ferroq_core::{Backend, Circuit, Observable, OutputData, Precision, Readout};
+use ferroq_core::{Backend, Circuit, Observable, OutputData, Precision, Readout, StatePrimitives};
 
 const PRECISIONS: [Precision; 2] = [Precision::Single, Precision::Double];
 
@@ -268,9 +268,9 @@ fn readouts_of_a_set_state() {
         let norm = raw.iter().map(|z| z.norm_sqr()).sum::<f64>().sqrt();
         let amps: Vec<Complex64> = raw.iter().map(|z| z / norm).collect();
         let mut gs = gpu.alloc(n, 0).unwrap();
-        gs.set_amplitudes(&amps).unwrap();
+        gs.state_mut().set_amplitudes(&amps).unwrap();
         let mut cs = cpu.alloc(n, 0).unwrap();
-        cs.set_amplitudes(&amps).unwrap();
+        cs.state_mut().set_amplitudes(&amps).unwrap();
         let r = Readout::Expectation(vec![
             "X6 Y0 - Z3 Z5".parse().unwrap(),
             "Y6 Y5 X4".parse().unwrap(),

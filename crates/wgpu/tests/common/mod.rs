@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use ferroq_core::{
-    compile, Backend, Circuit, CompileOptions, Complex64, Error, Matrix, Precision, Program,
-    Readout, Rng,
+    compile, Backend, BoundProgram, Circuit, CompileOptions, Complex64, Error, Matrix, Plan,
+    Precision, Readout, Rng,
 };
 use ferroq_cpu::{CpuBackend, CpuOptions};
 use ferroq_wgpu::{WgpuBackend, WgpuOptions};
@@ -66,8 +66,11 @@ fn random_2q_matrix(rng: &mut Rng) -> Matrix {
         .cx(0, 1)
         .ry(rand_angle(rng), 1)
         .cx(1, 0);
-    let p = compile(&c, &CompileOptions::default()).expect("compiles");
-    match p.ops().expect("bound") {
+    let p = compile(&c, &CompileOptions::default())
+        .expect("compiles")
+        .bind(&[])
+        .expect("binds");
+    match p.ops() {
         [ferroq_core::Op::Dense {
             matrix, targets, ..
         }] if targets == &[0, 1] => matrix.clone(),
@@ -153,11 +156,17 @@ pub fn fused6() -> CompileOptions {
     }
 }
 
-pub fn program(c: &Circuit, options: &CompileOptions) -> Program {
+/// The plan of `c` (parameters left as slots).
+pub fn plan(c: &Circuit, options: &CompileOptions) -> Plan {
     compile(c, options).expect("compiles")
 }
 
-pub fn run_state<B: Backend>(b: &B, p: &Program, seed: u64) -> Vec<Complex64> {
+/// The runnable program of a circuit without parameters.
+pub fn program(c: &Circuit, options: &CompileOptions) -> BoundProgram {
+    plan(c, options).bind(&[]).expect("binds")
+}
+
+pub fn run_state<B: Backend>(b: &B, p: &BoundProgram, seed: u64) -> Vec<Complex64> {
     let mut s = b.alloc(p.num_qubits(), seed).expect("alloc");
     b.run(&mut s, p).expect("run");
     b.read(&s, &Readout::StateVector)
