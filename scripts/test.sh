@@ -1,18 +1,62 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the Rust workspace (unit, conformance, QASM corpus,
-# wgpu on whatever adapter exists — GPU tests skip with a reason when there is none),
-# then builds and installs the Python package and runs its pytest suite.
+# Runs every test of the project, on a fresh machine too: it first installs what the
+# tests need, then runs the Rust workspace (unit, conformance, QASM corpus against
+# Qiskit, wgpu on whatever adapter exists — GPU tests skip with a reason when there is
+# none), builds the Python package into a virtualenv with its `test` extra, and runs
+# the pytest suite.
+#
+#   ./scripts/test.sh            # everything
+#   FERROQ_VENV=/path ./scripts/test.sh   # another virtualenv (default: .venv)
+#   FERROQ_SKIP_APT=1 ./scripts/test.sh   # do not touch system packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
+VENV="${FERROQ_VENV:-$PWD/.venv}"
+
+# 1. System packages: Mesa's software Vulkan driver (lavapipe; the wgpu backend's tests
+#    run on it when there is no GPU) and a C compiler (mimalloc in the extension).
+#    Installed only where apt exists and we may use it, and only if missing.
+if [ -z "${FERROQ_SKIP_APT:-}" ] && command -v apt-get >/dev/null && command -v dpkg >/dev/null; then
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO="skip"; fi
+  fi
+  missing=()
+  for pkg in mesa-vulkan-drivers libvulkan1 build-essential; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$SUDO" = skip ]; then
+      echo "note: cannot install ${missing[*]} (not root, no sudo); GPU tests may skip"
+    else
+      echo "== apt-get install ${missing[*]}"
+      export DEBIAN_FRONTEND=noninteractive
+      $SUDO apt-get update -qq
+      $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+  fi
+fi
+
+# 2. A virtualenv with the build backend and the package's test extra (pytest, mypy,
+#    hypothesis, and Qiskit as the independent reference of the QASM corpus tests).
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "== creating the virtualenv $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+VPY="$VENV/bin/python"
+"$VPY" -m pip install --quiet --upgrade pip
+"$VPY" -m pip install --quiet maturin numpy pytest mypy hypothesis qiskit
+# The venv's python3 comes first, so tests that call python3 (the QASM corpus against
+# Qiskit) find Qiskit there.
+export PATH="$VENV/bin:$PATH"
 
 echo "== cargo test --workspace"
 cargo test --workspace
 
-echo "== pip install ./python"
-"$PYTHON" -m pip install --quiet ./python
+echo "== pip install ./python[test]"
+"$VPY" -m pip install --quiet "./python[test]"
 
 echo "== pytest python/tests"
 # Run from outside the source tree so the installed package is the one imported.
-(cd python/tests && "$PYTHON" -m pytest -q .)
+(cd python/tests && "$VPY" -m pytest -q .)

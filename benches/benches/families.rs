@@ -6,7 +6,7 @@
 //! `cargo bench -p ferroq-bench --bench families`
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use ferroq::{compile, Backend, BatchOptions, Readout};
+use ferroq::{compile, Backend, BatchOptions, ParamSets, Readout};
 use ferroq_bench::families::{
     sweep_bindings, sweep_observable, Family, DEFAULT_LAYERS, DEFAULT_SEED, SWEEP_LAYERS,
 };
@@ -23,7 +23,9 @@ fn circuits(c: &mut Criterion) {
     for (label, backend) in common::backends() {
         for family in [Family::Ghz, Family::Qft, Family::Random] {
             let circuit = family.circuit(QUBITS, DEFAULT_LAYERS, DEFAULT_SEED);
-            let program = compile(&circuit, &backend.compile_options()).expect("compiles");
+            let program = compile(&circuit, &backend.compile_options())
+                .and_then(|p| p.bind(&[]))
+                .expect("compiles");
             group.bench_function(format!("{label}/{family}/{QUBITS}"), |b| {
                 b.iter_batched_ref(
                     || backend.alloc(QUBITS, 0).expect("allocates"),
@@ -34,7 +36,13 @@ fn circuits(c: &mut Criterion) {
         }
         let ansatz = Family::Sweep.circuit(SWEEP_QUBITS, 0, 0);
         let program = compile(&ansatz, &backend.compile_options()).expect("compiles");
-        let bindings = sweep_bindings(SWEEP_QUBITS, SWEEP_LAYERS, SWEEP_BATCH, DEFAULT_SEED);
+        let bindings = ParamSets::from_bindings(&sweep_bindings(
+            SWEEP_QUBITS,
+            SWEEP_LAYERS,
+            SWEEP_BATCH,
+            DEFAULT_SEED,
+        ))
+        .expect("a table of sets");
         let request = Readout::Expectation(vec![sweep_observable(SWEEP_QUBITS)]);
         group.bench_function(format!("{label}/sweep/{SWEEP_QUBITS}x{SWEEP_BATCH}"), |b| {
             b.iter(|| {

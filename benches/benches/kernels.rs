@@ -21,7 +21,9 @@ fn passes(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(2 * bytes));
         for family in Family::ALL.into_iter().filter(|f| f.is_pass()) {
             let circuit = family.circuit(QUBITS, 0, 0);
-            let program = compile(&circuit, &CompileOptions::unfused()).expect("compiles");
+            let program = compile(&circuit, &CompileOptions::unfused())
+                .and_then(|p| p.bind(&[]))
+                .expect("compiles");
             group.bench_function(format!("{label}/{family}/{QUBITS}"), |b| {
                 b.iter_batched_ref(
                     || backend.alloc(QUBITS, 0).expect("allocates"),

@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::hint::black_box(circuit.clone());
     }
     let clone_us = t.elapsed().as_secs_f64() / reps as f64 * 1e6;
-    let program = compile(&circuit, &options)?;
+    let program = compile(&circuit, &options)?.bind(&[])?;
     let mut state = backend.alloc(n, 0)?;
     let t = Instant::now();
     for _ in 0..reps {
@@ -43,7 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "{n} qubits, {} gates, {} ops: compile {compile_us:.1} us (unfused {unfused_us:.1} us, \
          circuit clone {clone_us:.1} us), run {run_us:.1} us",
         circuit.len(),
-        program.ops()?.len()
+        program.ops().len()
     );
     Ok(())
 }

@@ -35,6 +35,7 @@ from ._ferroq import (
     QubitIndexError,
     RunResult,
     Simulator,
+    UnsupportedError,
     __version__,
     backends,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "QubitIndexError",
     "RunResult",
     "Simulator",
+    "UnsupportedError",
     "__version__",
     "backends",
 ]

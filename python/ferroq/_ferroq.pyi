@@ -27,6 +27,7 @@ __all__ = [
     "InvalidArgumentError",
     "OutOfMemoryError",
     "BackendUnavailableError",
+    "UnsupportedError",
     "DeviceError",
 ]
 
@@ -74,6 +75,10 @@ class OutOfMemoryError(FerroqError, MemoryError):
 
 class BackendUnavailableError(FerroqError):
     """The requested backend is not compiled in or has no device."""
+
+class UnsupportedError(FerroqError):
+    """The backend cannot run this circuit (a capability it lacks, such as a gate wider
+    than its widest dense op); raised when compiling, before anything runs."""
 
 class DeviceError(FerroqError, RuntimeError):
     """The GPU device or driver failed."""

@@ -7,11 +7,11 @@
 use crate::convert::{count_arg, index, index_arg, int_list, param, u64_arg};
 use crate::errors::{raise, IntoPyResult, Kind};
 use crate::instruction::PyInstruction;
-use ferroq::{Circuit, CompileOptions, Condition, Gate, Instruction, Operation, Param, Program};
+use ferroq::{Circuit, Condition, Gate, Instruction, Operation, Param};
 use pyo3::prelude::*;
 use pyo3::pycell::{PyBorrowError, PyBorrowMutError};
 use pyo3::types::PyTuple;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// A quantum circuit on ``num_qubits`` qubits and ``num_clbits`` classical bits.
 ///
@@ -22,55 +22,19 @@ use std::sync::{Arc, Mutex};
 /// the circuit runs. Qubit 0 is the least significant bit of a basis-state index.
 #[pyclass(module = "ferroq", name = "Circuit")]
 pub struct PyCircuit {
+    /// The circuit. Its revision changes with every edit, so the simulator's cache of
+    /// compiled plans (keyed on it) never serves a stale plan.
     pub(crate) inner: Arc<Circuit>,
-    /// The last compilation of `inner` and the options it used, so running the same
-    /// circuit again skips validation and fusion; every edit clears it.
-    pub(crate) compiled: ProgramCache,
-}
-
-/// A compiled program with the options it was compiled under.
-type Compiled = (CompileOptions, Arc<Program>);
-
-/// A circuit's last compiled program, keyed by the compile options.
-#[derive(Default, Clone)]
-pub(crate) struct ProgramCache(Arc<Mutex<Option<Compiled>>>);
-
-impl ProgramCache {
-    /// The program of `circuit` under `options`: the cached one when the options match,
-    /// else `compile()`'s, which is then cached.
-    pub(crate) fn get_or_compile(
-        &self,
-        options: &CompileOptions,
-        compile: impl FnOnce() -> ferroq::Result<Program>,
-    ) -> ferroq::Result<Arc<Program>> {
-        if let Ok(slot) = self.0.lock() {
-            if let Some((o, p)) = slot.as_ref() {
-                if o == options {
-                    return Ok(p.clone());
-                }
-            }
-        }
-        let program = Arc::new(compile()?);
-        if let Ok(mut slot) = self.0.lock() {
-            *slot = Some((options.clone(), program.clone()));
-        }
-        Ok(program)
-    }
 }
 
 impl PyCircuit {
     /// Wraps a Rust circuit.
     pub(crate) fn from_circuit(c: Circuit) -> Self {
-        PyCircuit {
-            inner: Arc::new(c),
-            compiled: ProgramCache::default(),
-        }
+        PyCircuit { inner: Arc::new(c) }
     }
 
-    /// The circuit, for an edit: the compiled program no longer matches, so it is
-    /// dropped (and a copy sharing the circuit is left untouched).
+    /// The circuit, for an edit (a copy sharing the circuit is left untouched).
     fn edit(&mut self) -> &mut Circuit {
-        self.compiled = ProgramCache::default();
         Arc::make_mut(&mut self.inner)
     }
 
@@ -221,7 +185,6 @@ impl PyCircuit {
     fn copy(&self) -> Self {
         PyCircuit {
             inner: self.inner.clone(),
-            compiled: self.compiled.clone(),
         }
     }
 

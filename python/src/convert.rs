@@ -4,7 +4,9 @@
 
 use crate::errors::{raise, type_error, IntoPyResult, Kind};
 use crate::observable::PyObservable;
-use ferroq::{Complex32, Complex64, Error, Matrix, Observable, Param, ParamBinding, StateVector};
+use ferroq::{
+    Complex32, Complex64, Error, Matrix, Observable, Param, ParamBinding, ParamSets, StateVector,
+};
 use numpy::ndarray::Array2;
 use numpy::{
     PyArray1, PyArray2, PyArrayDescrMethods, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods,
@@ -269,17 +271,19 @@ fn column(name: &str, obj: &Bound<'_, PyAny>) -> PyResult<Column> {
     }
 }
 
-/// The bindings of a batch: a dict of names to 1-D arrays (or scalars, broadcast), all
-/// arrays of one length; or a sequence of dicts, one per item.
-pub(crate) fn batch_bindings(params: &Bound<'_, PyAny>) -> PyResult<Vec<ParamBinding>> {
+/// The parameter sets of a batch as one table: a dict of names to 1-D arrays of one
+/// length (scalars broadcast), or a list of dicts naming the same parameters. The values
+/// go to Rust as one row-major array; no per-set name maps are built.
+pub(crate) fn batch_sets(params: &Bound<'_, PyAny>) -> PyResult<ParamSets> {
     let is_mapping =
         params.cast::<PyDict>().is_ok() || (params.hasattr("items")? && params.hasattr("keys")?);
     if !is_mapping {
         if params.cast::<PyList>().is_ok() || params.cast::<PyTuple>().is_ok() {
-            return params
+            let bindings = params
                 .try_iter()?
                 .map(|item| binding(Some(&item?)))
-                .collect();
+                .collect::<PyResult<Vec<ParamBinding>>>()?;
+            return ParamSets::from_bindings(&bindings).py();
         }
         return Err(type_error(format!(
             "params must be a dict of parameter names to arrays, or a list of dicts, got {}",
@@ -308,20 +312,30 @@ pub(crate) fn batch_bindings(params: &Bound<'_, PyAny>) -> PyResult<Vec<ParamBin
         }
         columns.push((name, col));
     }
-    let n = len.map_or(1, |(n, _)| n);
-    Ok((0..n)
-        .map(|i| {
-            let mut b = ParamBinding::new();
-            for (name, col) in &columns {
-                let v = match col {
-                    Column::Scalar(v) => *v,
-                    Column::Values(vs) => vs[i],
-                };
-                b.set(name.clone(), v);
-            }
-            b
-        })
-        .collect())
+    let rows = len.map_or(1, |(n, _)| n);
+    if columns.is_empty() {
+        return Ok(ParamSets::empty_rows(rows));
+    }
+    let mut values = Vec::new();
+    values
+        .try_reserve_exact(rows.saturating_mul(columns.len()))
+        .map_err(|_| {
+            raise(
+                Kind::OutOfMemory,
+                "the parameter table does not fit in memory".into(),
+                &[],
+            )
+        })?;
+    for i in 0..rows {
+        for (_, col) in &columns {
+            values.push(match col {
+                Column::Scalar(v) => *v,
+                Column::Values(vs) => vs[i],
+            });
+        }
+    }
+    let names = columns.into_iter().map(|(n, _)| n).collect();
+    ParamSets::new(names, values).py()
 }
 
 /// A square complex matrix from a 2-D array-like of numbers.
@@ -494,6 +508,22 @@ pub(crate) fn py_repr_list(items: &[String]) -> String {
 pub(crate) const MAX_SHOTS: usize = 1 << 30;
 
 /// Refuses shot counts whose outcome buffer could exhaust memory.
+/// Shots drawn when a call does not say.
+pub(crate) const DEFAULT_SHOTS: usize = 1024;
+
+/// A shot count from Python (any int: negative or huge is ferroq's own error, not
+/// `OverflowError`; `None` is [`DEFAULT_SHOTS`]), checked against [`MAX_SHOTS`].
+pub(crate) fn shots_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
+    let Some(obj) = obj else {
+        return Ok(DEFAULT_SHOTS);
+    };
+    let shots = u64_arg(obj, "shots")?;
+    let shots = usize::try_from(shots).unwrap_or(usize::MAX);
+    check_shots(shots)?;
+    Ok(shots)
+}
+
+/// Checks a shot count against [`MAX_SHOTS`].
 pub(crate) fn check_shots(shots: usize) -> PyResult<()> {
     if shots > MAX_SHOTS {
         return Err(raise(

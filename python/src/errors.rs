@@ -15,6 +15,7 @@
 //! | `InvalidArgumentError` | `ValueError` | other bad arguments |
 //! | `OutOfMemoryError` | `MemoryError` | a state too large for memory or the backend |
 //! | `BackendUnavailableError` | — | backend not compiled in or no device |
+//! | `UnsupportedError` | — | the backend cannot run this circuit (found before running) |
 //! | `DeviceError` | `RuntimeError` | the GPU driver failed |
 //!
 //! `Error::Interrupted` becomes `KeyboardInterrupt`.
@@ -41,12 +42,13 @@ pub(crate) enum Kind {
     InvalidArgument,
     OutOfMemory,
     BackendUnavailable,
+    Unsupported,
     Device,
 }
 
 /// Name, documentation and bases (`None` stands for `FerroqError` itself) of each class,
 /// in creation order (a class comes after its bases).
-const CLASSES: [(Kind, &str, &str); 11] = [
+const CLASSES: [(Kind, &str, &str); 12] = [
     (
         Kind::Base,
         "FerroqError",
@@ -98,13 +100,18 @@ const CLASSES: [(Kind, &str, &str); 11] = [
         "The requested backend is not compiled in or has no device.",
     ),
     (
+        Kind::Unsupported,
+        "UnsupportedError",
+        "The backend cannot run this circuit (a capability it lacks, such as a gate wider than its widest dense op); raised when compiling, before anything runs.",
+    ),
+    (
         Kind::Device,
         "DeviceError",
         "The GPU device or driver failed (also a RuntimeError).",
     ),
 ];
 
-static TYPES: [PyOnceLock<Py<PyType>>; 11] = [const { PyOnceLock::new() }; 11];
+static TYPES: [PyOnceLock<Py<PyType>>; 12] = [const { PyOnceLock::new() }; 12];
 
 fn bases<'py>(py: Python<'py>, kind: Kind) -> PyResult<Bound<'py, PyTuple>> {
     let base = || exception_type(py, Kind::Base);
@@ -119,7 +126,7 @@ fn bases<'py>(py: Python<'py>, kind: Kind) -> PyResult<Bound<'py, PyTuple>> {
         Kind::NonUnitary => vec![exception_type(py, Kind::Circuit)?],
         Kind::Qasm => vec![exception_type(py, Kind::Parse)?],
         Kind::OutOfMemory => builtin(py.get_type::<PyMemoryError>())?,
-        Kind::BackendUnavailable => vec![base()?],
+        Kind::BackendUnavailable | Kind::Unsupported => vec![base()?],
         Kind::Device => builtin(py.get_type::<PyRuntimeError>())?,
     };
     PyTuple::new(py, list)
@@ -238,6 +245,15 @@ pub(crate) fn to_py_err(error: Error) -> PyErr {
                     ),
                 ],
             ),
+            Error::BufferTooLarge { needed_bytes, .. } => raise(
+                Kind::OutOfMemory,
+                message,
+                &[(
+                    "needed_bytes",
+                    int((*needed_bytes).min(u64::MAX as u128) as u64),
+                )],
+            ),
+            Error::Unsupported { .. } => raise(Kind::Unsupported, message, &[]),
             Error::BackendUnavailable { .. } => raise(Kind::BackendUnavailable, message, &[]),
             Error::Device { .. } => raise(Kind::Device, message, &[]),
             Error::InvalidArgument { .. } => raise(Kind::InvalidArgument, message, &[]),

@@ -111,10 +111,18 @@ impl PyRunResult {
 
     /// Draws ``shots`` basis states from the final state; returns bitstring counts
     /// over all qubits, qubit 0 rightmost.
-    #[pyo3(signature = (shots = 1024, seed = None))]
-    fn sample(&self, py: Python<'_>, shots: usize, seed: Option<u64>) -> PyResult<Py<PyAny>> {
-        crate::convert::check_shots(shots)?;
-        let seed = seed.unwrap_or_else(|| self.seeds.next());
+    #[pyo3(signature = (shots = None, seed = None))]
+    fn sample(
+        &self,
+        py: Python<'_>,
+        shots: Option<&Bound<'_, PyAny>>,
+        seed: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let shots = crate::convert::shots_arg(shots)?;
+        let seed = match seed {
+            Some(s) => crate::convert::u64_arg(s, "seed")?,
+            None => self.seeds.next(),
+        };
         let counts = detached(py, |_| {
             let mut counts = BTreeMap::new();
             for o in self.inner.sample(shots, seed)? {
@@ -126,15 +134,18 @@ impl PyRunResult {
     }
 
     /// Draws ``shots`` basis-state indices (uint64 array) from the final state.
-    #[pyo3(signature = (shots = 1024, seed = None))]
+    #[pyo3(signature = (shots = None, seed = None))]
     fn sample_indices<'py>(
         &self,
         py: Python<'py>,
-        shots: usize,
-        seed: Option<u64>,
+        shots: Option<&Bound<'py, PyAny>>,
+        seed: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyArray1<u64>>> {
-        crate::convert::check_shots(shots)?;
-        let seed = seed.unwrap_or_else(|| self.seeds.next());
+        let shots = crate::convert::shots_arg(shots)?;
+        let seed = match seed {
+            Some(s) => crate::convert::u64_arg(s, "seed")?,
+            None => self.seeds.next(),
+        };
         let v = detached(py, |_| self.inner.sample(shots, seed))?;
         Ok(PyArray1::from_vec(py, v))
     }

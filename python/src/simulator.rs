@@ -1,14 +1,13 @@
 //! `ferroq.Simulator`: runs whole circuits and whole batches in one call, GIL released.
 
-use crate::circuit::{ProgramCache, PyCircuit};
-use crate::convert::{batch_bindings, binding, table_array, Table};
+use crate::circuit::PyCircuit;
+use crate::convert::{batch_sets, binding, table_array, u64_arg, Table};
 use crate::detach::detached;
 use crate::errors::{raise, IntoPyResult, Kind};
 use crate::result::{counts_dict, PyRunResult, SeedSource};
 use ferroq::{
     AnyBackend, BackendConfig, BackendKind, Circuit, CompileOptions, Error, Operation, Output,
-    OutputData, ParamBinding, Precision, Program, Readout, Simulator, SimulatorOptions,
-    StateVector,
+    OutputData, Precision, Readout, Simulator, SimulatorOptions, StateVector,
 };
 use pyo3::prelude::*;
 use std::collections::BTreeMap;
@@ -31,12 +30,6 @@ pub struct PySimulator {
 /// The owned Rust circuit behind a Python `Circuit` (an O(1) `Arc` clone).
 fn owned(circuit: &Bound<'_, PyCircuit>) -> Arc<Circuit> {
     circuit.borrow().inner.clone()
-}
-
-/// The circuit behind a Python `Circuit` with its compiled-program cache.
-fn owned_with_cache(circuit: &Bound<'_, PyCircuit>) -> (Arc<Circuit>, ProgramCache) {
-    let c = circuit.borrow();
-    (c.inner.clone(), c.compiled.clone())
 }
 
 fn has_measurements(c: &Circuit) -> bool {
@@ -100,52 +93,65 @@ impl PySimulator {
         }
         Ok(())
     }
-
-    /// `circuit`'s program for this simulator, bound by `b`: compiled once per circuit
-    /// and compile options (the circuit caches it), bound per call when it has
-    /// parameters.
-    fn program(
-        &self,
-        circuit: &Circuit,
-        cache: &ProgramCache,
-        b: &ParamBinding,
-    ) -> ferroq::Result<Arc<Program>> {
-        let options = self.inner.compile_options();
-        let p = cache.get_or_compile(&options, || ferroq::compile(circuit, &options))?;
-        if b.is_empty() && p.parameters().is_empty() {
-            Ok(p)
-        } else {
-            Ok(Arc::new(p.bind(b)?))
-        }
-    }
 }
 
 #[pymethods]
 impl PySimulator {
     /// Creates a simulator (and its backend: thread pool or GPU device).
     #[new]
+    ///
+    /// ``threads`` applies to the CPU backend and ``adapter`` to the GPU backend: giving
+    /// one to a backend that has no use for it is an ``InvalidArgumentError`` (with
+    /// ``backend="auto"`` each applies to whichever is chosen). ``memory_limit`` caps
+    /// the bytes of one state on either backend.
     #[pyo3(signature = (backend = "auto", precision = None, threads = None, seed = None, *, memory_limit = None, adapter = None, fusion = true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         backend: &str,
         precision: Option<&str>,
-        threads: Option<usize>,
-        seed: Option<u64>,
-        memory_limit: Option<u64>,
+        threads: Option<&Bound<'_, PyAny>>,
+        seed: Option<&Bound<'_, PyAny>>,
+        memory_limit: Option<&Bound<'_, PyAny>>,
         adapter: Option<String>,
         fusion: bool,
     ) -> PyResult<Self> {
         let kind: BackendKind = backend.parse().py()?;
-        let precision = precision.map(str::parse::<Precision>).transpose().py()?;
+        let threads = threads
+            .map(|t| crate::convert::count_arg(t, "threads", u32::MAX))
+            .transpose()?
+            .map(|t| t as usize);
+        let seed = seed.map(|s| u64_arg(s, "seed")).transpose()?;
+        let memory_limit = memory_limit
+            .map(|m| u64_arg(m, "memory_limit"))
+            .transpose()?;
+        match (kind, threads.is_some(), adapter.is_some()) {
+            (BackendKind::Wgpu, true, _) => {
+                return Err(raise(
+                    Kind::InvalidArgument,
+                    "threads applies to the CPU backend; the wgpu backend has no worker threads"
+                        .into(),
+                    &[],
+                ))
+            }
+            (BackendKind::Cpu, _, true) => {
+                return Err(raise(
+                    Kind::InvalidArgument,
+                    "adapter applies to the wgpu backend; the CPU backend has no adapter".into(),
+                    &[],
+                ))
+            }
+            _ => {}
+        }
+        let mut config = BackendConfig::of_kind(kind)
+            .with_threads(threads)
+            .with_adapter(adapter)
+            .with_memory_limit(memory_limit);
+        if let Some(p) = precision {
+            config = config.with_precision(p.parse::<Precision>().py()?);
+        }
         let options = SimulatorOptions {
-            backend: BackendConfig {
-                kind,
-                precision,
-                threads,
-                memory_limit,
-                adapter,
-            },
+            backend: config,
             seed,
             compile: if fusion {
                 None
@@ -177,8 +183,7 @@ impl PySimulator {
     fn threads(&self) -> Option<usize> {
         match self.inner.backend() {
             AnyBackend::Cpu(b) => Some(b.threads()),
-            #[allow(unreachable_patterns)]
-            _ => None,
+            AnyBackend::Wgpu(_) => None,
         }
     }
 
@@ -213,11 +218,11 @@ impl PySimulator {
         circuit: &Bound<'_, PyCircuit>,
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyRunResult> {
-        let (c, cache) = owned_with_cache(circuit);
+        let c = owned(circuit);
         let b = binding(params)?;
-        let result = detached(py, |_| {
-            let p = self.program(&c, &cache, &b)?;
-            self.inner.run_program(&p)
+        let result = detached(py, |interrupt| {
+            let hook = || interrupt.poll();
+            self.inner.interruptible(&hook).run(&c, &b)
         })?;
         Ok(PyRunResult::new(result, self.seeds.child()))
     }
@@ -230,11 +235,11 @@ impl PySimulator {
         circuit: &Bound<'py, PyCircuit>,
         params: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (c, cache) = owned_with_cache(circuit);
+        let c = owned(circuit);
         let b = binding(params)?;
-        let sv = detached(py, |_| {
-            let p = self.program(&c, &cache, &b)?;
-            self.inner.run_program(&p)?.state_vector()
+        let sv = detached(py, |interrupt| {
+            let hook = || interrupt.poll();
+            self.inner.interruptible(&hook).run(&c, &b)?.state_vector()
         })?;
         Ok(crate::convert::statevector_array(py, sv))
     }
@@ -242,15 +247,15 @@ impl PySimulator {
     /// Draws ``shots`` outcomes; returns bitstring counts with qubit (or classical bit)
     /// 0 rightmost. With measurements the bitstrings are the classical register;
     /// without, all qubits.
-    #[pyo3(signature = (circuit, shots = 1024, params = None))]
+    #[pyo3(signature = (circuit, shots = None, params = None))]
     fn sample(
         &self,
         py: Python<'_>,
         circuit: &Bound<'_, PyCircuit>,
-        shots: usize,
+        shots: Option<&Bound<'_, PyAny>>,
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        crate::convert::check_shots(shots)?;
+        let shots = crate::convert::shots_arg(shots)?;
         let c = owned(circuit);
         let b = binding(params)?;
         let width = if has_measurements(&c) {
@@ -258,8 +263,9 @@ impl PySimulator {
         } else {
             c.num_qubits()
         };
-        let counts = detached(py, |_| {
-            let outcomes = self.inner.sample(&c, shots, &b)?;
+        let counts = detached(py, |interrupt| {
+            let hook = || interrupt.poll();
+            let outcomes = self.inner.interruptible(&hook).sample(&c, shots, &b)?;
             let mut counts = BTreeMap::new();
             for o in outcomes {
                 *counts.entry(o).or_insert(0u64) += 1;
@@ -279,15 +285,12 @@ impl PySimulator {
         observable: &Bound<'_, PyAny>,
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<f64> {
-        let (c, cache) = owned_with_cache(circuit);
+        let c = owned(circuit);
         let o = crate::convert::observable(observable)?;
         let b = binding(params)?;
-        detached(py, |_| {
-            let p = self.program(&c, &cache, &b)?;
-            Ok(self
-                .inner
-                .run_program(&p)?
-                .expectations(std::slice::from_ref(&o))?[0])
+        detached(py, |interrupt| {
+            let hook = || interrupt.poll();
+            self.inner.interruptible(&hook).expectation(&c, &o, &b)
         })
     }
 
@@ -309,7 +312,7 @@ impl PySimulator {
         readout: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let c = owned(circuit);
-        let bindings = batch_bindings(params)?;
+        let sets = batch_sets(params)?;
         let request = match observables {
             Some(o) => Readout::Expectation(crate::convert::observables(o)?),
             None => match readout {
@@ -326,13 +329,16 @@ impl PySimulator {
                 }
             },
         };
-        let rows = bindings.len();
+        let rows = sets.len();
         if !matches!(request, Readout::Expectation(_)) {
             self.check_batch_fits(rows, c.num_qubits())?;
         }
         let (cols, table) = detached(py, |interrupt| {
             let hook = || interrupt.poll();
-            let outputs = self.inner.run_batch(&c, &bindings, &request, Some(&hook))?;
+            let outputs = self
+                .inner
+                .interruptible(&hook)
+                .run_batch(&c, &sets, &request)?;
             flatten(outputs)
         })?;
         let cols = match &request {

@@ -40,7 +40,7 @@ fn random_circuit(n: u32, gates: usize, seed: u64) -> Circuit {
 }
 
 fn state(b: &CpuBackend, c: &Circuit, opts: &CompileOptions) -> Vec<num_complex::Complex64> {
-    let p = compile(c, opts).unwrap();
+    let p = compile(c, opts).unwrap().bind(&[]).unwrap();
     let mut s = b.alloc(c.num_qubits(), 0).unwrap();
     b.run(&mut s, &p).unwrap();
     b.read(&s, &Readout::StateVector)

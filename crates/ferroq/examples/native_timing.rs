@@ -112,12 +112,9 @@ fn main() -> ferroq::Result<()> {
     let tiny_calls: usize = arg("--tiny-calls", 0);
 
     let sim = Simulator::with_options(SimulatorOptions {
-        backend: BackendConfig {
-            kind: BackendKind::Cpu,
-            precision: Some(precision),
-            threads: (threads > 0).then_some(threads),
-            ..Default::default()
-        },
+        backend: BackendConfig::of_kind(BackendKind::Cpu)
+            .with_precision(precision)
+            .with_threads((threads > 0).then_some(threads)),
         ..Default::default()
     })?;
     let circuit = build(&kind, n, layers, seed);

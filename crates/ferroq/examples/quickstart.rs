@@ -20,11 +20,7 @@ fn main() -> ferroq::Result<()> {
         .nth(1)
         .map(|t| t.parse().expect("--fusion takes a block size (0 = off)"));
     let sim = Simulator::with_options(SimulatorOptions {
-        backend: BackendConfig {
-            kind: BackendKind::Cpu,
-            threads,
-            ..Default::default()
-        },
+        backend: BackendConfig::of_kind(BackendKind::Cpu).with_threads(threads),
         compile: fusion.map(|k| ferroq::CompileOptions {
             fusion: k > 0,
             max_fused_qubits: k.max(1),

@@ -24,7 +24,9 @@ pub fn run(c: &Circuit, seed: u64) -> (Vec<Complex64>, Vec<bool>) {
         ..CpuOptions::default()
     })
     .expect("cpu backend");
-    let program = compile(c, &CompileOptions::default()).expect("compile");
+    let program = compile(c, &CompileOptions::default())
+        .and_then(|p| p.bind(&[]))
+        .expect("compile");
     let mut s = backend.alloc(c.num_qubits(), seed).expect("alloc");
     backend.run(&mut s, &program).expect("run");
     let sv = backend
