@@ -1,7 +1,10 @@
 //! Adapter discovery and choice, the device and queue, and the error plumbing that
 //! turns every wgpu failure into a [`ferroq_core::Error`] instead of a panic.
 
+use crate::convert::complex_bytes;
+use crate::layout::MAX_PAGE_INDEX_QUBITS;
 use crate::pipelines::Pipelines;
+use crate::pool::BufferPool;
 use crate::WgpuOptions;
 use ferroq_core::{Error, Precision, Result};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -13,9 +16,6 @@ const MAP_WAIT_ROUNDS: u32 = 30_000;
 pub(crate) const MIN_PAGE_QUBITS: u32 = 4;
 /// Largest page, in qubits (indices inside a page stay well inside `u32`).
 const MAX_PAGE_QUBITS: u32 = 30;
-/// Most pages a state may have, in qubits: a bigger state uses bigger pages (up to the
-/// largest a binding holds), so a small forced page size cannot explode the page count.
-pub(crate) const MAX_PAGE_INDEX_QUBITS: u32 = 10;
 
 /// What an adapter is and what it can hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,7 +222,7 @@ pub(crate) struct Ctx {
     submits: AtomicU64,
     buffers: AtomicU64,
     /// Buffers of dropped small states, reused by the next state of the same layout.
-    pub(crate) pool: Mutex<Vec<crate::state::Pooled>>,
+    pub(crate) pool: BufferPool,
     uncaptured: Arc<Mutex<Vec<String>>>,
     lost: Arc<Mutex<Option<String>>>,
 }
@@ -311,8 +311,7 @@ impl Ctx {
             usage: wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
-        let one_bytes =
-            crate::submit::complex_bytes(precision, &[ferroq_core::Complex64::new(1.0, 0.0)]);
+        let one_bytes = complex_bytes(precision, &[ferroq_core::Complex64::new(1.0, 0.0)]);
         queue.write_buffer(&one, 0, &[one_bytes, vec![0; 16]].concat()[..16]);
         let pipelines = Pipelines::new(&device, precision);
         Ok(Ctx {
@@ -330,7 +329,7 @@ impl Ctx {
             memory_limit: options.memory_limit,
             submits: AtomicU64::new(0),
             buffers: AtomicU64::new(0),
-            pool: Mutex::new(Vec::new()),
+            pool: BufferPool::default(),
             uncaptured,
             lost,
         })

@@ -1,5 +1,6 @@
 //! Recording: kernel ops become dispatches (page slots, one header each, large matrices
-//! in one data buffer); [`crate::submit`] turns a recording into one submit.
+//! in one data buffer). The submit module (`submit.rs`, one layer up) turns a recording
+//! into one submit.
 //!
 //! Paging. A state of `n` qubits is `2^(n-p)` pages of `2^p` amplitudes; qubits `< p`
 //! are *local*, the others *page qubits*. A gate dispatch binds up to four pages to
@@ -11,9 +12,9 @@
 //! local qubits.
 
 use crate::context::Ctx;
+use crate::convert::complex_bytes;
+use crate::layout::PageLayout;
 use crate::shaders::{Kernel, HEADER_BYTES, MAX_DENSE_QUBITS, WORKGROUP};
-use crate::state::PageLayout;
-use crate::submit::complex_bytes;
 use ferroq_core::{Complex64, Error, Precision, Result};
 
 /// Header words per dispatch.

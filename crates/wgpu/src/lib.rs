@@ -38,8 +38,11 @@
 //! ```
 
 mod context;
+mod convert;
 mod encode;
+mod layout;
 mod pipelines;
+mod pool;
 mod readout;
 pub mod shaders;
 mod state;
@@ -213,7 +216,7 @@ impl Backend for WgpuBackend {
             max_dense_qubits: shaders::MAX_DENSE_QUBITS as u32,
             state_memory_bytes: self.ctx.state_budget().map_or(
                 info.max_buffer_bytes
-                    .saturating_mul(1 << context::MAX_PAGE_INDEX_QUBITS),
+                    .saturating_mul(1 << layout::MAX_PAGE_INDEX_QUBITS),
                 |(b, _)| b,
             ),
             compile_options,

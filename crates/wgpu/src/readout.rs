@@ -9,10 +9,10 @@
 //!   inside pages, then levels of 256), an inverse-CDF descent per shot over the host's sorted uniforms, and a final
 //!   in-block scan per page; `3 × shots` words come back, never the distribution.
 
+use crate::convert::reals;
 use crate::encode::{grid, Header, Recorder, Src};
 use crate::shaders::{Kernel, WORKGROUP};
-use crate::state::Parts;
-use crate::submit::reals;
+use crate::submit::Parts;
 use ferroq_core::{Complex32, Complex64, Error, Observable, Precision, Result, StateVector};
 
 /// Cap on the bytes one streamed read-back submit copies.

@@ -1,78 +1,17 @@
 //! `WgpuState`: the paged amplitudes on the device, the reusable scratch buffers, the
 //! recording not yet submitted, and the state primitives over them.
 
-use crate::context::{Ctx, Failure, MAX_PAGE_INDEX_QUBITS};
+use crate::context::{Ctx, Failure};
+use crate::convert::{complex_bytes, reals};
 use crate::encode::{GateRecorder, Recorder};
+use crate::layout::PageLayout;
+use crate::pool::Scratch;
 use crate::readout;
-use crate::submit::{complex_bytes, flush, reals};
+use crate::submit::Parts;
 use ferroq_core::{
     Complex64, Error, Interrupt, Observable, Op, Precision, Result, StatePrimitives, StateVector,
 };
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-
-/// How a state is split into pages: `2^(n-p)` pages of `2^p` amplitudes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct PageLayout {
-    /// Qubits.
-    pub(crate) n: u32,
-    /// Log2 of the amplitudes per page (`<= n`).
-    pub(crate) p: u32,
-}
-
-impl PageLayout {
-    /// Pages of `2^page_qubits` amplitudes, larger where the state would otherwise have
-    /// more than `2^MAX_PAGE_INDEX_QUBITS` pages.
-    pub(crate) fn new(n: u32, page_qubits: u32) -> Self {
-        PageLayout {
-            n,
-            p: page_qubits
-                .max(n.saturating_sub(MAX_PAGE_INDEX_QUBITS))
-                .min(n),
-        }
-    }
-    /// Page qubits (qubits that select the page).
-    pub(crate) fn page_bits(self) -> u32 {
-        self.n - self.p
-    }
-    pub(crate) fn pages(self) -> u32 {
-        1 << self.page_bits()
-    }
-    pub(crate) fn page_len(self) -> u64 {
-        1 << self.p
-    }
-}
-
-/// Buffers reused across runs and readouts of one state, grown on demand.
-#[derive(Default)]
-pub(crate) struct Scratch {
-    pub(crate) headers: Option<wgpu::Buffer>,
-    pub(crate) data: Option<wgpu::Buffer>,
-    pub(crate) work: Option<wgpu::Buffer>,
-    pub(crate) out: Option<wgpu::Buffer>,
-    pub(crate) aux: Option<wgpu::Buffer>,
-    pub(crate) staging: Option<wgpu::Buffer>,
-    /// Page-slot bind groups of the gate kernels, by the pages they bind.
-    pub(crate) gate_groups: HashMap<[u32; 4], wgpu::BindGroup>,
-    /// `|0…0>` still to be written at the start of the next submit (`true`: clear the
-    /// pages first; new buffers are zeroed by wgpu). Saves a submit per allocation.
-    pub(crate) pending_init: Option<bool>,
-}
-
-/// What readouts and the program loop need of a state.
-pub(crate) struct Parts<'a> {
-    pub(crate) ctx: &'a Ctx,
-    pub(crate) layout: PageLayout,
-    pub(crate) pages: &'a [wgpu::Buffer],
-    pub(crate) scratch: &'a mut Scratch,
-}
-
-impl Parts<'_> {
-    /// Submits the recording (one submit) and returns the bytes it copied back.
-    pub(crate) fn flush(&mut self, rec: &mut Recorder) -> Result<Vec<u8>> {
-        flush(self.ctx, self.pages, self.scratch, rec)
-    }
-}
 
 /// A state vector on the GPU, split over pages (storage buffers). Ops applied to it are
 /// recorded and submitted together: a program costs one submit, split only where a
@@ -123,7 +62,7 @@ impl WgpuState {
             }
         }
         let layout = PageLayout::new(num_qubits, ctx.page_qubits);
-        if let Some((pages, scratch)) = Pooled::take(&ctx, layout) {
+        if let Some((pages, scratch)) = ctx.pool.take(layout) {
             let state = WgpuState {
                 ctx,
                 layout,
@@ -491,57 +430,9 @@ impl Drop for WgpuState {
         };
         let bytes =
             self.layout.page_len() * self.pages.len() as u64 * self.ctx.precision.amplitude_bytes();
-        Pooled::give(
-            &self.ctx,
-            self.layout,
-            std::mem::take(&mut self.pages),
-            scratch,
-            bytes,
-        );
-    }
-}
-
-/// Most states' buffers the pool keeps.
-const POOL_STATES: usize = 4;
-/// Most bytes of pages the pool keeps (bigger states free their memory on drop).
-const POOL_BYTES: u64 = 64 << 20;
-
-/// The buffers of a dropped state, kept so that the next state of the same layout
-/// (a batch, a test suite, a parameter sweep) allocates nothing.
-pub(crate) struct Pooled {
-    layout: PageLayout,
-    pages: Vec<wgpu::Buffer>,
-    scratch: Scratch,
-    bytes: u64,
-}
-
-impl Pooled {
-    fn take(ctx: &Ctx, layout: PageLayout) -> Option<(Vec<wgpu::Buffer>, Scratch)> {
-        let mut pool = ctx.pool.lock().ok()?;
-        let i = pool.iter().position(|p| p.layout == layout)?;
-        let p = pool.swap_remove(i);
-        Some((p.pages, p.scratch))
-    }
-
-    fn give(ctx: &Ctx, layout: PageLayout, pages: Vec<wgpu::Buffer>, scratch: Scratch, bytes: u64) {
-        if bytes > POOL_BYTES || pages.is_empty() {
-            return;
-        }
-        let Ok(mut pool) = ctx.pool.lock() else {
-            return;
-        };
-        while !pool.is_empty()
-            && (pool.len() >= POOL_STATES
-                || pool.iter().map(|p| p.bytes).sum::<u64>() + bytes > POOL_BYTES)
-        {
-            pool.remove(0);
-        }
-        pool.push(Pooled {
-            layout,
-            pages,
-            scratch,
-            bytes,
-        });
+        self.ctx
+            .pool
+            .give(self.layout, std::mem::take(&mut self.pages), scratch, bytes);
     }
 }
 

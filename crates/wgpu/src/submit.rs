@@ -1,12 +1,16 @@
 //! Submitting a recording: scratch buffers grown on demand and reused, headers and
 //! matrices uploaded in one write each, bind groups (page slots cached per state), one
-//! command encoder, one submit, and the read-back of the staging buffer.
+//! command encoder, one submit, and the read-back of the staging buffer. [`Parts`] is
+//! the view of a state (context, layout, pages, scratch) that readouts and the program
+//! loop record against and flush.
 
 use crate::context::Ctx;
+use crate::convert::{complex_bytes, real_bytes};
 use crate::encode::{Cmd, Recorder, Src, UNUSED};
+use crate::layout::PageLayout;
+use crate::pool::Scratch;
 use crate::shaders::HEADER_BYTES;
-use crate::state::Scratch;
-use ferroq_core::{Complex64, Error, Precision, Result};
+use ferroq_core::{Error, Result};
 use std::collections::HashMap;
 
 /// Smallest scratch buffer, in bytes.
@@ -47,41 +51,18 @@ fn ensure(
     Ok(())
 }
 
-/// Converts complex128 values to the device scalar, as bytes.
-pub(crate) fn complex_bytes(precision: Precision, values: &[Complex64]) -> Vec<u8> {
-    match precision {
-        Precision::Single => values
-            .iter()
-            .flat_map(|z| [z.re as f32, z.im as f32])
-            .flat_map(f32::to_le_bytes)
-            .collect(),
-        Precision::Double => values
-            .iter()
-            .flat_map(|z| [z.re, z.im])
-            .flat_map(f64::to_le_bytes)
-            .collect(),
-    }
+/// What readouts and the program loop need of a state.
+pub(crate) struct Parts<'a> {
+    pub(crate) ctx: &'a Ctx,
+    pub(crate) layout: PageLayout,
+    pub(crate) pages: &'a [wgpu::Buffer],
+    pub(crate) scratch: &'a mut Scratch,
 }
 
-/// Converts reals to the device scalar, as bytes.
-pub(crate) fn real_bytes(precision: Precision, values: &[f64]) -> Vec<u8> {
-    match precision {
-        Precision::Single => values
-            .iter()
-            .flat_map(|&x| (x as f32).to_le_bytes())
-            .collect(),
-        Precision::Double => values.iter().flat_map(|x| x.to_le_bytes()).collect(),
-    }
-}
-
-/// Reals from device bytes.
-pub(crate) fn reals(precision: Precision, bytes: &[u8]) -> Vec<f64> {
-    match precision {
-        Precision::Single => bytemuck::pod_collect_to_vec::<u8, f32>(bytes)
-            .into_iter()
-            .map(f64::from)
-            .collect(),
-        Precision::Double => bytemuck::pod_collect_to_vec::<u8, f64>(bytes),
+impl Parts<'_> {
+    /// Submits the recording (one submit) and returns the bytes it copied back.
+    pub(crate) fn flush(&mut self, rec: &mut Recorder) -> Result<Vec<u8>> {
+        flush(self.ctx, self.pages, self.scratch, rec)
     }
 }
 
