@@ -6,9 +6,9 @@
 //! lavapipe in CI) and gives the same answers.
 //!
 //! - **complex64** by default, **complex128** where the adapter has `SHADER_F64`.
-//! - **One submit per program**: a [`Program`] is recorded into one
-//!   command encoder, with every gate matrix and dispatch header uploaded in one buffer
-//!   each. Only mid-circuit measurements split the stream: the measured qubit's
+//! - **One submit per program**: a [`BoundProgram`](ferroq_core::BoundProgram) is
+//!   recorded into one command encoder, with every gate matrix and dispatch header
+//!   uploaded in one buffer each. Only mid-circuit measurements split the stream: the measured qubit's
 //!   probability is reduced on the GPU, one pair of numbers comes back, the host draws the
 //!   outcome with the state's seeded generator and recording goes on.
 //! - **Paged states**: the amplitudes are split over pages of `2^p` amplitudes, each its
@@ -18,9 +18,11 @@
 //! - **Readouts on the GPU**: probabilities, marginals, Pauli expectation values and
 //!   samples are reduced on the device; only what was asked for is copied back.
 //!
-//! Errors, never panics: no adapter is [`Error::BackendUnavailable`], a lost device or a
-//! wgpu validation or allocation failure is [`Error::Device`] (wgpu's panicking default
-//! error handler is replaced by one that records).
+//! Errors, never panics: no adapter is
+//! [`Error::BackendUnavailable`](ferroq_core::Error::BackendUnavailable), a lost device
+//! or a wgpu validation or allocation failure is
+//! [`Error::Device`](ferroq_core::Error::Device) (wgpu's panicking default error
+//! handler is replaced by one that records).
 //!
 //! ```no_run
 //! use ferroq_core::{compile, Backend, Circuit, CompileOptions, Readout};
@@ -128,8 +130,9 @@ impl std::fmt::Debug for WgpuBackend {
 impl WgpuBackend {
     /// Opens the adapter chosen by `options` (or [`ADAPTER_ENV`]) and creates a device.
     ///
-    /// [`Error::BackendUnavailable`] when no adapter is found, the chosen one does not
-    /// exist, or complex128 is asked of an adapter without `SHADER_F64`.
+    /// [`Error::BackendUnavailable`](ferroq_core::Error::BackendUnavailable) when no
+    /// adapter is found, the chosen one does not exist, or complex128 is asked of an
+    /// adapter without `SHADER_F64`.
     pub fn new(options: WgpuOptions) -> Result<Self> {
         let mut options = options;
         if let Ok(v) = std::env::var(ADAPTER_ENV) {
