@@ -8,9 +8,9 @@
 //! - **complex64** by default, **complex128** where the adapter has `SHADER_F64`.
 //! - **One submit per program**: a [`BoundProgram`](ferroq_core::BoundProgram) is
 //!   recorded into one command encoder, with every gate matrix and dispatch header
-//!   uploaded in one buffer each. Only mid-circuit measurements split the stream: the measured qubit's
-//!   probability is reduced on the GPU, one pair of numbers comes back, the host draws the
-//!   outcome with the state's seeded generator and recording goes on.
+//!   uploaded in one buffer each. Only mid-circuit measurements split the stream: the
+//!   measured qubit's probability is reduced on the GPU, one pair of numbers comes back,
+//!   the host draws the outcome with the state's seeded generator and recording goes on.
 //! - **Paged states**: the amplitudes are split over pages of `2^p` amplitudes, each its
 //!   own storage binding, so the qubit limit is device memory, not the binding size. A
 //!   dispatch binds up to four pages as one virtual state; gates on page qubits become
