@@ -11,16 +11,26 @@ use crate::errors::{raise, to_py_err, Kind};
 use ferroq::Error;
 use pyo3::prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Shortest time between two signal checks (each check takes the GIL briefly).
 pub(crate) const POLL_INTERVAL: Duration = Duration::from_millis(20);
 
-/// The interrupt hook of one detached call: polled by the backend between batch items.
+/// The interrupt hook of one detached call: polled by the work between ops, shots and
+/// batch items, from any thread. Only the calling thread (Python's signal handlers run
+/// on the main thread, which is the one that called) checks the signals, at most every
+/// [`POLL_INTERVAL`], taking the GIL briefly; worker threads only read the verdict, so
+/// they never use up the calling thread's turns. The common case is a relaxed atomic
+/// load and a clock read.
 pub(crate) struct Interrupt {
-    /// When the signals were last checked.
-    last: Mutex<Instant>,
+    owner: std::thread::ThreadId,
+    start: Instant,
+    /// Nanoseconds after `start` of the last signal check.
+    last_ns: AtomicU64,
+    /// A signal handler raised: every later poll says stop.
+    stopped: AtomicBool,
     /// The exception a signal handler raised (normally `KeyboardInterrupt`).
     raised: Mutex<Option<PyErr>>,
 }
@@ -28,26 +38,31 @@ pub(crate) struct Interrupt {
 impl Interrupt {
     fn new() -> Self {
         Interrupt {
-            last: Mutex::new(Instant::now()),
+            owner: std::thread::current().id(),
+            start: Instant::now(),
+            last_ns: AtomicU64::new(0),
+            stopped: AtomicBool::new(false),
             raised: Mutex::new(None),
         }
     }
 
     /// `true` if a Python signal handler raised: the work should stop.
     pub(crate) fn poll(&self) -> bool {
-        if let Ok(raised) = self.raised.lock() {
-            if raised.is_some() {
-                return true;
-            }
+        if self.stopped.load(Ordering::Relaxed) {
+            return true;
         }
+        if std::thread::current().id() != self.owner {
+            return false;
+        }
+        let now = self.start.elapsed().as_nanos() as u64;
+        let last = self.last_ns.load(Ordering::Relaxed);
+        if now.saturating_sub(last) < POLL_INTERVAL.as_nanos() as u64
+            || self
+                .last_ns
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
         {
-            let Ok(mut last) = self.last.lock() else {
-                return false;
-            };
-            if last.elapsed() < POLL_INTERVAL {
-                return false;
-            }
-            *last = Instant::now();
+            return false;
         }
         match Python::attach(|py| py.check_signals()) {
             Ok(()) => false,
@@ -55,6 +70,7 @@ impl Interrupt {
                 if let Ok(mut raised) = self.raised.lock() {
                     *raised = Some(e);
                 }
+                self.stopped.store(true, Ordering::Relaxed);
                 true
             }
         }

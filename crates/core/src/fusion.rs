@@ -183,7 +183,7 @@ pub(crate) enum Body {
 impl Body {
     /// The body of a gate with `matrix` on `targets`, controlled by `num_controls`
     /// further qubits (which follow the targets in the body's index).
-    pub(crate) fn of_gate(matrix: &Matrix, num_targets: usize, num_controls: usize) -> Body {
+    pub(crate) fn of_gate(matrix: Matrix, num_targets: usize, num_controls: usize) -> Body {
         if matrix.is_diagonal() {
             let diag = matrix.diag();
             if num_controls == 0 {
@@ -203,8 +203,10 @@ impl Body {
                     })
                     .collect(),
             )
+        } else if num_controls == 0 {
+            Body::Dense(matrix.into_data())
         } else {
-            Body::Dense(matrix.controlled(num_controls as u32).data().to_vec())
+            Body::Dense(matrix.controlled(num_controls as u32).into_data())
         }
     }
 }
@@ -251,19 +253,41 @@ fn apply_gate(body: Body, bits: usize, gate: &Body, pos: &[usize]) -> Body {
             }
             Body::Dense(d)
         }
+        (body, Body::Dense(g)) if pos.len() == 1 => {
+            // The common case (parametric 1-qubit gates): rows `r` and `r | bit` mix.
+            let mut d = to_dense(body, dim);
+            let bit = 1usize << pos[0];
+            let (g00, g01, g10, g11) = (g[0], g[1], g[2], g[3]);
+            for r0 in (0..dim).filter(|r| r & bit == 0) {
+                let r1 = r0 | bit;
+                let (top, bottom) = d.split_at_mut(r1 * dim);
+                let row0 = &mut top[r0 * dim..(r0 + 1) * dim];
+                let row1 = &mut bottom[..dim];
+                for (a, b) in row0.iter_mut().zip(row1.iter_mut()) {
+                    let (x, y) = (*a, *b);
+                    *a = g00 * x + g01 * y;
+                    *b = g10 * x + g11 * y;
+                }
+            }
+            Body::Dense(d)
+        }
         (body, Body::Dense(g)) => {
             let mut d = to_dense(body, dim);
             let gd = 1usize << pos.len();
             let mask: usize = pos.iter().map(|p| 1usize << p).sum();
-            let offsets: Vec<usize> = (0..gd)
-                .map(|s| {
-                    pos.iter()
-                        .enumerate()
-                        .map(|(j, p)| ((s >> j) & 1) << p)
-                        .sum()
-                })
-                .collect();
-            let mut buf = vec![Complex64::new(0.0, 0.0); gd];
+            // Gates are at most 6 qubits wide (64 entries): stack buffers, no allocation
+            // per member on the bind path.
+            let mut offsets = [0usize; 64];
+            for (s, o) in offsets[..gd].iter_mut().enumerate() {
+                *o = pos
+                    .iter()
+                    .enumerate()
+                    .map(|(j, p)| ((s >> j) & 1) << p)
+                    .sum();
+            }
+            let offsets = &offsets[..gd];
+            let mut buf = [Complex64::new(0.0, 0.0); 64];
+            let buf = &mut buf[..gd];
             for base in (0..dim).filter(|r| r & mask == 0) {
                 for c in 0..dim {
                     for (s, o) in offsets.iter().enumerate() {
@@ -432,7 +456,7 @@ mod tests {
     fn controlled_diagonal_bodies_fold_the_controls() {
         // CZ as a controlled Z: diag(1, 1, 1, -1) over (target, control).
         let m = Matrix::diagonal(&[Complex64::new(1.0, 0.0), Complex64::new(-1.0, 0.0)]);
-        let Body::Diag(d) = Body::of_gate(&m, 1, 1) else {
+        let Body::Diag(d) = Body::of_gate(m, 1, 1) else {
             panic!("diagonal")
         };
         let one = Complex64::new(1.0, 0.0);

@@ -215,7 +215,12 @@ pub fn sample<S: StatePrimitives>(state: &S, shots: usize, seed: u64) -> Result<
         None,
     )?;
     let mut rng = Rng::new(seed);
-    let u = rng.sorted_uniforms(shots);
+    // Fallible reservation: a refusal is an error, never an abort (the check above uses
+    // the memory the machine reports, which a process limit may undercut).
+    let mut u: Vec<f64> = Vec::new();
+    u.try_reserve_exact(shots).map_err(|_| refused(shots))?;
+    u.extend((0..shots).map(|_| rng.next_f64()));
+    u.sort_by(f64::total_cmp);
     let mut out = state.locate_sorted(&u)?;
     drop(u);
     if out.len() != shots {
@@ -228,4 +233,27 @@ pub fn sample<S: StatePrimitives>(state: &S, shots: usize, seed: u64) -> Result<
         out.swap(i, j);
     }
     Ok(out)
+}
+
+fn refused(shots: usize) -> Error {
+    Error::BufferTooLarge {
+        what: format!("sampling {shots} shots"),
+        needed_bytes: shots as u128 * SAMPLE_BYTES_PER_SHOT,
+        available_bytes: 0,
+        limit: "the allocator refused the request".into(),
+    }
+}
+
+/// A vector of `len` entries' capacity, or [`Error::BufferTooLarge`] naming `what`
+/// (never an abort).
+pub fn try_buffer<T>(len: usize, what: &str) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len)
+        .map_err(|_| Error::BufferTooLarge {
+            what: what.to_string(),
+            needed_bytes: len as u128 * std::mem::size_of::<T>() as u128,
+            available_bytes: 0,
+            limit: "the allocator refused the request".into(),
+        })?;
+    Ok(v)
 }

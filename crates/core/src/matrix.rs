@@ -163,6 +163,11 @@ impl Matrix {
         (0..n).all(|i| (0..n).all(|j| i == j || self.data[i * n + j] == Complex64::new(0.0, 0.0)))
     }
 
+    /// The entries, row-major, by value.
+    pub fn into_data(self) -> Vec<Complex64> {
+        self.data
+    }
+
     /// The diagonal entries.
     pub fn diag(&self) -> Vec<Complex64> {
         (0..self.dim).map(|i| self.get(i, i)).collect()

@@ -56,26 +56,26 @@ struct ParamGate {
 }
 
 impl ParamGate {
-    fn values(&self, values: &[f64]) -> Result<Vec<f64>> {
-        self.params
-            .iter()
-            .map(|e| {
-                let v = e.eval(values);
-                if v.is_finite() {
-                    Ok(v)
-                } else {
-                    Err(Error::NonFiniteParameter {
-                        gate: self.gate.name().to_string(),
-                        value: v,
-                    })
-                }
-            })
-            .collect()
+    /// The gate's matrix for slot values `values` (gates have at most three
+    /// parameters: evaluated on the stack).
+    fn matrix(&self, values: &[f64]) -> Result<crate::matrix::Matrix> {
+        let mut v = [0.0f64; 3];
+        for (slot, e) in v.iter_mut().zip(&self.params) {
+            let x = e.eval(values);
+            if !x.is_finite() {
+                return Err(Error::NonFiniteParameter {
+                    gate: self.gate.name().to_string(),
+                    value: x,
+                });
+            }
+            *slot = x;
+        }
+        Ok(self.gate.matrix_of(&v[..self.params.len()]))
     }
 
     /// The gate alone, in its controlled form.
     fn op(&self, values: &[f64]) -> Result<Op> {
-        let matrix = self.gate.matrix_of(&self.values(values)?);
+        let matrix = self.matrix(values)?;
         Ok(if self.gate.is_diagonal() {
             Op::Diagonal {
                 targets: self.targets.clone(),
@@ -92,9 +92,9 @@ impl ParamGate {
     }
 
     fn body(&self, values: &[f64]) -> Result<Body> {
-        let matrix = self.gate.matrix_of(&self.values(values)?);
+        let matrix = self.matrix(values)?;
         Ok(Body::of_gate(
-            &matrix,
+            matrix,
             self.targets.len(),
             self.controls.len(),
         ))
@@ -407,7 +407,7 @@ fn fixed_member(op: &Op) -> Member {
         } => Member::Fixed {
             qubits: targets.iter().chain(controls).copied().collect(),
             body: Body::of_gate(
-                &crate::matrix::Matrix::diagonal(diag),
+                crate::matrix::Matrix::diagonal(diag),
                 targets.len(),
                 controls.len(),
             ),
@@ -479,13 +479,13 @@ impl Plan {
                             diagonal,
                             members,
                         } => {
-                            let bodies = members
-                                .iter()
-                                .map(|m| match m {
-                                    Member::Fixed { .. } => Ok(None),
-                                    Member::Param(g) => g.body(values).map(Some),
-                                })
-                                .collect::<Result<Vec<Option<Body>>>>()?;
+                            let mut bodies = Vec::with_capacity(members.len());
+                            for m in members {
+                                bodies.push(match m {
+                                    Member::Fixed { .. } => None,
+                                    Member::Param(g) => Some(g.body(values)?),
+                                });
+                            }
                             block_body(
                                 qubits,
                                 *diagonal,

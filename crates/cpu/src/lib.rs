@@ -33,7 +33,7 @@ mod state;
 
 pub use ferroq_core::memory;
 pub use scalar::Real;
-pub use state::{Amplitudes, CpuState};
+pub use state::CpuState;
 
 use ferroq_core::{
     Backend, Capabilities, CompileOptions, DeviceKind, Error, Interrupt, Precision, Result,
@@ -250,6 +250,11 @@ impl Backend for CpuBackend {
                 self.placement(num_qubits, true),
             )
         };
+        // One state per worker thread, reused by every item that thread runs (in this
+        // call): no allocation or page clearing per item.
+        let states: Vec<std::sync::Mutex<Option<CpuState>>> = (0..self.threads())
+            .map(|_| std::sync::Mutex::new(None))
+            .collect();
         let mut start = 0;
         while start < count {
             interrupt.check()?;
@@ -257,19 +262,20 @@ impl Backend for CpuBackend {
             let results: Vec<Result<T>> = self.pool.install(|| {
                 (start..end)
                     .into_par_iter()
-                    .map_init(
-                        || None::<CpuState>,
-                        |slot, i| {
-                            let st = match slot.as_mut() {
-                                Some(st) => {
-                                    st.set_zero()?;
-                                    st
-                                }
-                                None => slot.insert(make()?),
-                            };
-                            job(i, st)
-                        },
-                    )
+                    .map(|i| {
+                        let worker = rayon::current_thread_index().unwrap_or(0) % states.len();
+                        let mut slot = states[worker]
+                            .lock()
+                            .map_err(|_| Error::invalid("a batch item panicked"))?;
+                        let st = match slot.as_mut() {
+                            Some(st) => {
+                                st.set_zero()?;
+                                st
+                            }
+                            None => slot.insert(make()?),
+                        };
+                        job(i, st)
+                    })
                     .collect()
             });
             for r in results {

@@ -2,6 +2,8 @@
 
 use crate::exec::Exec;
 use crate::scalar::Real;
+use ferroq_core::machine::try_buffer;
+use ferroq_core::Result;
 use num_complex::Complex;
 use rayon::prelude::*;
 
@@ -59,7 +61,7 @@ pub(crate) fn locate_sorted<T: Real>(
     exec: Exec<'_>,
     amps: &[Complex<T>],
     uniforms: &[f64],
-) -> Vec<u64> {
+) -> Result<Vec<u64>> {
     let chunk_sums: Vec<f64> = {
         let f = |c: &[Complex<T>]| c.iter().map(|a| a.norm_sqr().to_f64()).sum::<f64>();
         match exec.pool {
@@ -70,8 +72,8 @@ pub(crate) fn locate_sorted<T: Real>(
         }
     };
     let total: f64 = chunk_sums.iter().sum();
-    let u: Vec<f64> = uniforms.iter().map(|x| x * total).collect();
-    let mut out = Vec::with_capacity(u.len());
+    let u = Scaled(uniforms, total);
+    let mut out = try_buffer(u.len(), "the sampled indices")?;
     let mut k = 0;
     let mut before = 0.0;
     let mut last_nonzero = 0usize;
@@ -82,7 +84,7 @@ pub(crate) fn locate_sorted<T: Real>(
         } else {
             before + s
         };
-        if k < u.len() && u[k] < after {
+        if k < u.len() && u.at(k) < after {
             let mut acc = before;
             let start = c * exec.chunk;
             let chunk = &amps[start..(start + exec.chunk).min(amps.len())];
@@ -92,25 +94,38 @@ pub(crate) fn locate_sorted<T: Real>(
                     last_nonzero = start + i;
                 }
                 acc += p;
-                while k < u.len() && u[k] < acc {
+                while k < u.len() && u.at(k) < acc {
                     out.push((start + i) as u64);
                     k += 1;
                 }
             }
             // Draws in the rounding gap between the running sum and the chunk total (or
             // above the grand total) go to the last index with weight.
-            if k < u.len() && u[k] < after && amps[last_nonzero].norm_sqr() == T::zero() {
+            if k < u.len() && u.at(k) < after && amps[last_nonzero].norm_sqr() == T::zero() {
                 last_nonzero = amps
                     .iter()
                     .rposition(|a| a.norm_sqr() > T::zero())
                     .unwrap_or(0);
             }
-            while k < u.len() && u[k] < after {
+            while k < u.len() && u.at(k) < after {
                 out.push(last_nonzero as u64);
                 k += 1;
             }
         }
         before = after;
     }
-    out
+    Ok(out)
+}
+
+/// Sorted uniforms scaled by the total weight, without a copy.
+struct Scaled<'a>(&'a [f64], f64);
+
+impl Scaled<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    #[inline]
+    fn at(&self, k: usize) -> f64 {
+        self.0[k] * self.1
+    }
 }

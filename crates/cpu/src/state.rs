@@ -12,18 +12,9 @@ use ferroq_core::memory::check_fits;
 use ferroq_core::{
     Complex64, Error, Interrupt, Observable, Op, Precision, Result, StatePrimitives, StateVector,
 };
-use num_complex::{Complex, Complex32};
+use num_complex::Complex;
 use rayon::ThreadPool;
 use std::sync::Arc;
-
-/// State-vector storage in either precision.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Amplitudes {
-    /// complex64.
-    Single(Vec<Complex32>),
-    /// complex128.
-    Double(Vec<Complex64>),
-}
 
 /// Where a state's kernels run: its pool (none: the calling thread) and the tuning
 /// knobs of the backend that made it.
@@ -50,7 +41,8 @@ impl Placement {
 #[derive(Clone)]
 pub struct CpuState {
     num_qubits: u32,
-    amps: Amplitudes,
+    /// The amplitudes (core's own `StateVector`: one type for states in either precision).
+    amps: StateVector,
     placement: Placement,
 }
 
@@ -94,14 +86,14 @@ fn alloc_zero_state<T: Real>(
 macro_rules! with_amps {
     ($self:expr, $v:ident => $body:expr) => {
         match &$self.amps {
-            Amplitudes::Single($v) => $body,
-            Amplitudes::Double($v) => $body,
+            StateVector::Single($v) => $body,
+            StateVector::Double($v) => $body,
         }
     };
     (mut $self:expr, $v:ident => $body:expr) => {
         match &mut $self.amps {
-            Amplitudes::Single($v) => $body,
-            Amplitudes::Double($v) => $body,
+            StateVector::Single($v) => $body,
+            StateVector::Double($v) => $body,
         }
     };
 }
@@ -110,8 +102,8 @@ macro_rules! with_amps {
 macro_rules! with_pair {
     ($a:expr, $b:expr, $x:ident, $y:ident => $body:expr) => {
         match (&mut $a.amps, &$b.amps) {
-            (Amplitudes::Single($x), Amplitudes::Single($y)) if $x.len() == $y.len() => $body,
-            (Amplitudes::Double($x), Amplitudes::Double($y)) if $x.len() == $y.len() => $body,
+            (StateVector::Single($x), StateVector::Single($y)) if $x.len() == $y.len() => $body,
+            (StateVector::Double($x), StateVector::Double($y)) if $x.len() == $y.len() => $body,
             _ => return Err(mismatch()),
         }
     };
@@ -132,8 +124,8 @@ impl CpuState {
         let len = 1usize << num_qubits;
         let exec = placement.exec();
         let amps = match precision {
-            Precision::Single => Amplitudes::Single(alloc_zero_state(exec, len, num_qubits)?),
-            Precision::Double => Amplitudes::Double(alloc_zero_state(exec, len, num_qubits)?),
+            Precision::Single => StateVector::Single(alloc_zero_state(exec, len, num_qubits)?),
+            Precision::Double => StateVector::Double(alloc_zero_state(exec, len, num_qubits)?),
         };
         Ok(CpuState {
             num_qubits,
@@ -143,7 +135,7 @@ impl CpuState {
     }
 
     /// The amplitudes.
-    pub fn amplitudes(&self) -> &Amplitudes {
+    pub fn amplitudes(&self) -> &StateVector {
         &self.amps
     }
 
@@ -217,8 +209,8 @@ impl StatePrimitives for CpuState {
 
     fn precision(&self) -> Precision {
         match self.amps {
-            Amplitudes::Single(_) => Precision::Single,
-            Amplitudes::Double(_) => Precision::Double,
+            StateVector::Single(_) => Precision::Single,
+            StateVector::Double(_) => Precision::Double,
         }
     }
 
@@ -226,8 +218,8 @@ impl StatePrimitives for CpuState {
         let n = self.num_qubits;
         let exec = self.placement.exec();
         match &mut self.amps {
-            Amplitudes::Single(v) => apply_run(exec, v, n, ops, interrupt),
-            Amplitudes::Double(v) => apply_run(exec, v, n, ops, interrupt),
+            StateVector::Single(v) => apply_run(exec, v, n, ops, interrupt),
+            StateVector::Double(v) => apply_run(exec, v, n, ops, interrupt),
         }
     }
 
@@ -288,10 +280,10 @@ impl StatePrimitives for CpuState {
     fn inner_product(&self, other: &Self) -> Result<Complex64> {
         let exec = self.exec();
         match (&self.amps, &other.amps) {
-            (Amplitudes::Single(a), Amplitudes::Single(b)) if a.len() == b.len() => {
+            (StateVector::Single(a), StateVector::Single(b)) if a.len() == b.len() => {
                 Ok(algebra::inner(exec, a, b))
             }
-            (Amplitudes::Double(a), Amplitudes::Double(b)) if a.len() == b.len() => {
+            (StateVector::Double(a), StateVector::Double(b)) if a.len() == b.len() => {
                 Ok(algebra::inner(exec, a, b))
             }
             _ => Err(mismatch()),
@@ -322,8 +314,8 @@ impl StatePrimitives for CpuState {
             .unwrap_or(u128::MAX);
         ferroq_core::memory::check_host_bytes(bytes, "a copy of the state vector", None)?;
         Ok(match &self.amps {
-            Amplitudes::Single(v) => StateVector::Single(v.clone()),
-            Amplitudes::Double(v) => StateVector::Double(v.clone()),
+            StateVector::Single(v) => StateVector::Single(v.clone()),
+            StateVector::Double(v) => StateVector::Double(v.clone()),
         })
     }
 
@@ -349,7 +341,7 @@ impl StatePrimitives for CpuState {
 
     fn locate_sorted(&self, uniforms: &[f64]) -> Result<Vec<u64>> {
         let exec = self.exec();
-        Ok(with_amps!(self, v => readout::locate_sorted(exec, v, uniforms)))
+        with_amps!(self, v => readout::locate_sorted(exec, v, uniforms))
     }
 }
 

@@ -64,6 +64,83 @@ fn instance(backends: wgpu::Backends) -> wgpu::Instance {
     wgpu::Instance::new(desc)
 }
 
+/// Silences stderr while drivers are probed, where probing would print noise a user
+/// cannot act on: without a valid `XDG_RUNTIME_DIR` (a server, a container, CI), the
+/// Wayland client library that Vulkan drivers load prints
+/// "error: XDG_RUNTIME_DIR is invalid or not set in the environment." once per probe,
+/// although nothing is wrong for compute. Only then, only for the probe (stderr is
+/// process-wide, so other threads' output in that window is lost too), and restored on
+/// drop.
+struct QuietProbe {
+    #[cfg(unix)]
+    active: bool,
+}
+
+/// Probes in flight and the saved stderr: the first probe redirects, the last restores,
+/// so concurrent probes (threads, tests) never leave stderr pointing at /dev/null.
+#[cfg(unix)]
+static QUIET: std::sync::Mutex<(usize, i32)> = std::sync::Mutex::new((0, -1));
+
+impl QuietProbe {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            let runtime_dir_ok = std::env::var_os("XDG_RUNTIME_DIR")
+                .is_some_and(|d| std::path::Path::new(&d).is_dir());
+            let wayland_display = std::env::var_os("WAYLAND_DISPLAY").is_some();
+            let verbose = std::env::var_os("FERROQ_PROBE_VERBOSE").is_some();
+            let Ok(mut quiet) = QUIET.lock() else {
+                return QuietProbe { active: false };
+            };
+            if runtime_dir_ok || wayland_display || verbose {
+                return QuietProbe { active: false };
+            }
+            if quiet.0 == 0 {
+                // SAFETY: plain POSIX calls on file descriptors owned here (the duplicate
+                // of 2 and /dev/null); fd 2 is restored when the last probe ends.
+                unsafe {
+                    let saved = libc::dup(2);
+                    if saved < 0 {
+                        return QuietProbe { active: false };
+                    }
+                    let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY);
+                    if null < 0 {
+                        libc::close(saved);
+                        return QuietProbe { active: false };
+                    }
+                    libc::dup2(null, 2);
+                    libc::close(null);
+                    quiet.1 = saved;
+                }
+            }
+            quiet.0 += 1;
+            QuietProbe { active: true }
+        }
+        #[cfg(not(unix))]
+        QuietProbe {}
+    }
+}
+
+impl Drop for QuietProbe {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if self.active {
+            let Ok(mut quiet) = QUIET.lock() else {
+                return;
+            };
+            quiet.0 -= 1;
+            if quiet.0 == 0 && quiet.1 >= 0 {
+                // SAFETY: `quiet.1` is the duplicate of fd 2 made by the first probe.
+                unsafe {
+                    libc::dup2(quiet.1, 2);
+                    libc::close(quiet.1);
+                }
+                quiet.1 = -1;
+            }
+        }
+    }
+}
+
 /// Runs `f`, turning a panic inside wgpu or a driver into an error.
 fn no_panic<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
@@ -108,6 +185,7 @@ fn enumerate() -> (wgpu::Instance, Vec<wgpu::Adapter>) {
 /// (never a panic) when there are none.
 pub fn adapters() -> Vec<AdapterSummary> {
     no_panic("listing adapters", || {
+        let _quiet = QuietProbe::new();
         Ok(enumerate().1.iter().map(AdapterSummary::of).collect())
     })
     .unwrap_or_default()
@@ -229,6 +307,7 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     pub(crate) fn new(options: &WgpuOptions) -> Result<Ctx> {
+        let _quiet = QuietProbe::new();
         no_panic("opening the device", || Self::open(options))
     }
 

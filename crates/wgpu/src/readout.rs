@@ -193,15 +193,25 @@ pub(crate) fn expectations(parts: &mut Parts<'_>, observables: &[Observable]) ->
     // Distinct (x, z, ny) terms, and each observable as (coefficient, term) pairs.
     let mut terms: Vec<(u64, u64, u32)> = Vec::new();
     let mut uses: Vec<Vec<(f64, usize)>> = Vec::new();
+    // Core's one Pauli grouping (`Observable::x_groups`); the identity part is the
+    // term (0, 0, 0), whose value is the norm.
     for o in observables {
+        let (groups, constant) = o.x_groups();
         let mut u = Vec::new();
-        for t in o.terms() {
-            let key = (t.x_mask(), t.z_mask(), t.y_count() % 4);
+        let mut add = |key: (u64, u64, u32), coeff: f64| {
             let i = terms.iter().position(|k| *k == key).unwrap_or_else(|| {
                 terms.push(key);
                 terms.len() - 1
             });
-            u.push((t.coeff, i));
+            u.push((coeff, i));
+        };
+        if constant != 0.0 {
+            add((0, 0, 0), constant);
+        }
+        for g in &groups {
+            for t in &g.terms {
+                add((g.x_mask, t.z_mask, t.y_phase), t.coeff);
+            }
         }
         uses.push(u);
     }
@@ -302,7 +312,7 @@ pub(crate) fn locate_sorted(parts: &mut Parts<'_>, u: &[f64]) -> Result<Vec<u64>
     let tree_len = (offs[offs.len() - 1] + lens[lens.len() - 1]) as u64;
     let bpp = 1u32 << (l.p - lb);
     let batch = (cap.min(ctx.max_binding() / 12).min(1 << 22)) as usize;
-    let mut out = Vec::with_capacity(shots);
+    let mut out = ferroq_core::machine::try_buffer(shots, "the sampled indices")?;
     for (bi, us) in u.chunks(batch).enumerate() {
         let mut rec = Recorder::default();
         if bi == 0 {
