@@ -117,10 +117,11 @@ impl PySimulator {
         fusion: bool,
     ) -> PyResult<Self> {
         let kind: BackendKind = backend.parse().py()?;
+        // Any int: the CPU backend refuses counts above its cap with a clear message.
         let threads = threads
-            .map(|t| crate::convert::count_arg(t, "threads", u32::MAX))
+            .map(|t| u64_arg(t, "threads"))
             .transpose()?
-            .map(|t| t as usize);
+            .map(|t| usize::try_from(t).unwrap_or(usize::MAX));
         let seed = seed.map(|s| u64_arg(s, "seed")).transpose()?;
         let memory_limit = memory_limit
             .map(|m| u64_arg(m, "memory_limit"))

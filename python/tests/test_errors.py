@@ -145,7 +145,7 @@ def test_bad_simulator_options() -> None:
         ferroq.Simulator("cpu", precision="half")
     with pytest.raises(ValueError, match="threads must be at least 1"):
         ferroq.Simulator("cpu", threads=0)
-    with pytest.raises(OverflowError):
+    with pytest.raises(ferroq.InvalidArgumentError, match="seed"):
         ferroq.Simulator("cpu", seed=-1)
     if not any(b.name == "wgpu" for b in ferroq.backends()):
         with pytest.raises(ferroq.BackendUnavailableError, match="backend unavailable"):

@@ -165,7 +165,7 @@ def test_memory_limit_is_honoured_on_both_backends() -> None:
     backends = ["cpu"] + (["wgpu"] if has_wgpu() else [])
     for b in backends:
         sim = ferroq.Simulator(b, memory_limit=1024)
-        assert sim.run(ferroq.Circuit(4).h(0)).probabilities.shape == (16,)
+        assert sim.run(ferroq.Circuit(4).h(0)).probabilities().shape == (16,)
         with pytest.raises(ferroq.OutOfMemoryError):
             sim.run(ferroq.Circuit(12).h(0))
 

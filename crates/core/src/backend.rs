@@ -116,12 +116,8 @@ impl Capabilities {
                 self.max_dense_qubits
             )));
         }
-        if plan.num_qubits() > self.max_qubits {
-            return Err(Error::TooManyQubits {
-                num_qubits: plan.num_qubits(),
-                max_qubits: self.max_qubits,
-            });
-        }
+        // The qubit count is checked where the state is allocated, which knows the
+        // bytes needed and the limit that applies (`OutOfMemory`).
         Ok(())
     }
 }

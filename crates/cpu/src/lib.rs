@@ -95,6 +95,8 @@ pub const MAX_THREADS: usize = 1024;
 pub struct CpuBackend {
     options: CpuOptions,
     pool: Arc<ThreadPool>,
+    /// The CPU's model name, read once.
+    model: Arc<str>,
 }
 
 impl std::fmt::Debug for CpuBackend {
@@ -133,6 +135,7 @@ impl CpuBackend {
         Ok(CpuBackend {
             options,
             pool: Arc::new(pool),
+            model: cpu_model().into(),
         })
     }
 
@@ -192,7 +195,7 @@ impl Backend for CpuBackend {
         Capabilities {
             name: "cpu",
             device: DeviceKind::Cpu,
-            device_name: format!("{} ({} threads)", cpu_model(), self.threads()),
+            device_name: format!("{} ({} threads)", self.model, self.threads()),
             precision: self.options.precision,
             precisions: vec![Precision::Double, Precision::Single],
             max_qubits: (63 - (avail / amp).max(1).leading_zeros()).min(memory::HARD_MAX_QUBITS),
