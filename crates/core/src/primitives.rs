@@ -10,7 +10,7 @@ use crate::readout::StateVector;
 use num_complex::Complex64;
 
 /// The primitives a backend's state offers. Every algorithm of ferroq (the execution
-/// loop, sampling, batches, and later gradients and noise) is written once over these.
+/// loop, sampling, batches, adjoint gradients, and later noise) is written once over these.
 pub trait StatePrimitives: Send + Sized {
     /// Qubit count.
     fn num_qubits(&self) -> u32;
