@@ -21,6 +21,7 @@ use crate::matrix::Matrix;
 use crate::op::Op;
 use crate::options::CompileOptions;
 use crate::param::ParamBinding;
+use crate::param_sets::ParamSets;
 use crate::plan::{compile, SlotExpr};
 use num_complex::Complex64;
 
@@ -200,6 +201,30 @@ impl DiffPlan {
                     .ok_or_else(|| Error::UnboundParameter { name: name.clone() })
             })
             .collect()
+    }
+
+    /// For each parameter (in [`DiffPlan::parameters`] order), the column of `sets`
+    /// that holds its values ([`Error::UnboundParameter`] for a missing one,
+    /// [`Error::UnknownParameter`] for a column the circuit does not use).
+    pub fn columns(&self, sets: &ParamSets) -> Result<Vec<usize>> {
+        let mut column_of = vec![usize::MAX; self.parameters.len()];
+        for (col, name) in sets.names().iter().enumerate() {
+            match self.parameters.binary_search(name) {
+                Ok(slot) => column_of[slot] = col,
+                Err(_) => {
+                    return Err(Error::UnknownParameter {
+                        name: name.clone(),
+                        known: self.parameters.join(", "),
+                    })
+                }
+            }
+        }
+        if let Some(slot) = column_of.iter().position(|&c| c == usize::MAX) {
+            return Err(Error::UnboundParameter {
+                name: self.parameters[slot].clone(),
+            });
+        }
+        Ok(column_of)
     }
 
     /// Checks the number of values (one per parameter).

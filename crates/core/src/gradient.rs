@@ -28,6 +28,7 @@ use crate::diff_plan::{DiffPlan, DiffStep};
 use crate::error::{Error, Result};
 use crate::interrupt::Interrupt;
 use crate::observable::{Observable, PauliTerm};
+use crate::param_sets::ParamSets;
 use crate::primitives::StatePrimitives;
 
 /// Expectation values and their Jacobian, from [`gradient`].
@@ -85,13 +86,51 @@ pub fn gradient<B: Backend>(
     observables: &[Observable],
     interrupt: &Interrupt<'_>,
 ) -> Result<Gradient> {
-    check_inputs(backend, plan, values, observables)?;
+    check_inputs(backend, plan, observables)?;
+    plan.check_values(values)?;
+    let n = plan.num_qubits();
+    check_memory(backend, n, states_needed(observables.len(), false))?;
+    let mut phi = backend.new_state(n)?;
+    jacobian_on(backend, plan, values, observables, &mut phi, interrupt)
+}
+
+/// [`gradient`] for every row of `sets` (its columns matched to the plan's parameters
+/// by name), in one call: the backend schedules the items ([`Backend::for_each_item`]:
+/// on the CPU, items in parallel for small states, one item at a time with parallel
+/// kernels for large ones). Each item holds [`states_needed`]`(observables.len(),
+/// false)` states; `interrupt` is polled between items and steps.
+pub fn gradient_batch<B: Backend>(
+    backend: &B,
+    plan: &DiffPlan,
+    sets: &ParamSets,
+    observables: &[Observable],
+    interrupt: &Interrupt<'_>,
+) -> Result<Vec<Gradient>> {
+    check_inputs(backend, plan, observables)?;
+    let columns = plan.columns(sets)?;
+    let n = plan.num_qubits();
+    check_memory(backend, n, states_needed(observables.len(), false))?;
+    let interrupt = *interrupt;
+    backend.for_each_item(n, sets.len(), &interrupt, &|i, phi: &mut B::State| {
+        let row = sets.row(i);
+        let values: Vec<f64> = columns.iter().map(|&c| row[c]).collect();
+        jacobian_on(backend, plan, &values, observables, phi, &interrupt)
+    })
+}
+
+/// [`gradient`] with `phi` (at `|0…0>`) as the forward state.
+fn jacobian_on<B: Backend>(
+    backend: &B,
+    plan: &DiffPlan,
+    values: &[f64],
+    observables: &[Observable],
+    phi: &mut B::State,
+    interrupt: &Interrupt<'_>,
+) -> Result<Gradient> {
     let n = plan.num_qubits();
     let k = observables.len();
     let p = plan.parameters().len();
-    check_memory(backend, n, states_needed(k, false))?;
-    let mut phi = backend.new_state(n)?;
-    forward(plan, values, &mut phi, interrupt)?;
+    forward(plan, values, phi, interrupt)?;
     let expectation = phi.expectations(observables)?;
     let mut jacobian = vec![vec![0.0; p]; k];
     if p == 0 || k == 0 {
@@ -110,7 +149,7 @@ pub fn gradient<B: Backend>(
     backward(
         plan,
         values,
-        &mut phi,
+        phi,
         &mut mu,
         &mut lambdas,
         &mut jacobian,
@@ -134,7 +173,8 @@ pub fn vjp<B: Backend>(
     cotangent: &[f64],
     interrupt: &Interrupt<'_>,
 ) -> Result<Vjp> {
-    check_inputs(backend, plan, values, observables)?;
+    check_inputs(backend, plan, observables)?;
+    plan.check_values(values)?;
     if cotangent.len() != observables.len() {
         return Err(Error::invalid(format!(
             "the cotangent has {} weights but there are {} observables",
@@ -192,11 +232,9 @@ fn fold(observables: &[Observable], weights: &[f64]) -> Observable {
 fn check_inputs<B: Backend>(
     backend: &B,
     plan: &DiffPlan,
-    values: &[f64],
     observables: &[Observable],
 ) -> Result<()> {
     plan.check(&backend.capabilities())?;
-    plan.check_values(values)?;
     for o in observables {
         o.check_fits(plan.num_qubits())?;
     }

@@ -242,6 +242,15 @@ impl Simulator {
     ) -> Result<Gradient> {
         self.call().gradient(circuit, observables, binding)
     }
+    /// [`Simulator::gradient`] for every row of `sets`; see [`Call::gradient_batch`].
+    pub fn gradient_batch(
+        &self,
+        circuit: &Circuit,
+        observables: &[Observable],
+        sets: &ParamSets,
+    ) -> Result<Vec<Gradient>> {
+        self.call().gradient_batch(circuit, observables, sets)
+    }
     /// Expectation values and a vector–Jacobian product; see [`Call::vjp`].
     pub fn vjp(
         &self,
@@ -400,6 +409,22 @@ impl Call<'_> {
         let interrupt = self.interrupt;
         dispatch!(&*self.sim.backend, b => gradient::gradient(
             b, &plan, &values, observables, &interrupt
+        ))
+    }
+
+    /// [`Call::gradient`] for every row of `sets` (columns matched to the circuit's
+    /// parameters by name), in one call: items in parallel for small states, one at a
+    /// time with parallel kernels for large ones.
+    pub fn gradient_batch(
+        &self,
+        circuit: &Circuit,
+        observables: &[Observable],
+        sets: &ParamSets,
+    ) -> Result<Vec<Gradient>> {
+        let plan = DiffPlan::new(circuit, &self.sim.compile_options())?;
+        let interrupt = self.interrupt;
+        dispatch!(&*self.sim.backend, b => gradient::gradient_batch(
+            b, &plan, sets, observables, &interrupt
         ))
     }
 

@@ -7,10 +7,10 @@ use crate::random::{
     random_state_circuit, random_unitary, uniform, RandomCircuitOptions,
 };
 use crate::reference::final_state;
-use ferroq_core::gradient::{gradient, vjp, Gradient};
+use ferroq_core::gradient::{gradient, gradient_batch, vjp, Gradient};
 use ferroq_core::{
     Backend, Circuit, CompileOptions, DiffPlan, Error, Gate, Interrupt, Observable, Param,
-    ParamBinding, Precision, Rng,
+    ParamBinding, ParamSets, Precision, Rng,
 };
 use std::fmt::Display;
 
@@ -203,6 +203,7 @@ pub fn gradients_match_finite_differences<B: Backend>(b: &B) {
     builder_forms(b, &mut rng);
     random_circuits(b, &mut rng);
     vjp_matches_jacobian(b, &mut rng);
+    batch_matches_single_calls(b, &mut rng);
     no_parameters_and_no_observables(b);
     errors_are_reported(b);
 }
@@ -236,6 +237,54 @@ fn vjp_matches_jacobian<B: Backend>(b: &B, rng: &mut Rng) {
             (g - want).abs() <= tol,
             "vjp entry {p} is {g} but the weighted Jacobian gives {want}"
         );
+    }
+}
+
+/// A batch (columns in another order than the plan's) gives each row's gradient.
+fn batch_matches_single_calls<B: Backend>(b: &B, rng: &mut Rng) {
+    let n = 3;
+    let opts = RandomCircuitOptions {
+        num_gates: 24,
+        symbolic: true,
+        ..Default::default()
+    };
+    let c = random_circuit(n, &opts, rng);
+    let observables: Vec<Observable> = (0..2).map(|_| random_observable(rng, n, 3)).collect();
+    let plan = DiffPlan::new(&c, &b.compile_options()).unwrap();
+    let mut names = plan.parameters().to_vec();
+    names.reverse();
+    let rows = 7;
+    let table: Vec<f64> = (0..rows * names.len())
+        .map(|_| uniform(rng, -3.0, 3.0))
+        .collect();
+    let sets = ParamSets::new(names.clone(), table).unwrap();
+    let got = gradient_batch(b, &plan, &sets, &observables, &Interrupt::none())
+        .unwrap_or_else(|e| panic!("gradient_batch failed: {e}"));
+    assert_eq!(got.len(), rows);
+    for (i, g) in got.iter().enumerate() {
+        let binding = ParamBinding::from_pairs(names.iter().cloned().zip(sets.row(i).to_vec()));
+        let want = check_gradient(
+            b,
+            &c,
+            &b.compile_options(),
+            &binding,
+            &observables,
+            format!("batch row {i}"),
+        );
+        let tol = derivative_tolerance(b);
+        for k in 0..observables.len() {
+            assert!((g.values[k] - want.values[k]).abs() <= tol, "row {i}");
+            for (x, y) in g.jacobian[k].iter().zip(&want.jacobian[k]) {
+                assert!((x - y).abs() <= tol, "batch row {i}: {x} vs {y}");
+            }
+        }
+    }
+    if !names.is_empty() {
+        let missing = ParamSets::new(names[1..].to_vec(), vec![0.0; names.len() - 1]).unwrap();
+        assert!(matches!(
+            gradient_batch(b, &plan, &missing, &observables, &Interrupt::none()),
+            Err(Error::UnboundParameter { .. })
+        ));
     }
 }
 
