@@ -5,11 +5,11 @@
 //! gate `g` is `2 Re <λ_g| dU_g/dθ |φ_{g-1}>`, where `|φ_{g-1}> = U_{g-1} ⋯ U_1 |0>` and
 //! `<λ_g| = <ψ|O U_N ⋯ U_{g+1}`. One forward run gives `|ψ>`; `|λ> = O|ψ>`; then one
 //! sweep from the last gate to the first undoes each step on both states
-//! (`|φ> ← U_g^† |φ>`, `|λ> ← U_g^† |λ>`) and, at each parametric gate, applies the
-//! derivative to a scratch copy `|μ> = dU_g/dθ |φ>` and takes `<λ|μ>`. The cost is
-//! about one forward run, plus two runs backwards per folded observable, plus one
-//! derivative op and one inner product per parameter of each parametric gate —
-//! independent of the number of parameters otherwise.
+//! (`|φ> ← U_g^† |φ>`, `|λ> ← U_g^† |λ>`) and, at each parametric gate, takes
+//! `<λ| dU_g/dθ |φ>` ([`StatePrimitives::inner_product_op`], through a scratch state
+//! `|μ>` or in one pass where the backend can). The cost is about one forward run, plus
+//! two runs backwards per folded observable, plus one derivative product per parameter
+//! of each parametric gate — independent of the number of parameters otherwise.
 //!
 //! **Chain rule.** A gate parameter is affine in the named parameters,
 //! `c0 + Σ c_s θ_s`; its derivative adds `c_s ·` (the gate parameter's derivative) to
@@ -317,10 +317,9 @@ fn backward<S: StatePrimitives>(
                 let inverse = [g.op(&p, true)];
                 phi.apply(&inverse, interrupt)?;
                 for (j, terms) in g.symbolic_params() {
-                    mu.copy_from(phi)?;
-                    mu.apply(&[g.derivative_op(&p, j)], interrupt)?;
+                    let derivative = g.derivative_op(&p, j);
                     for (lambda, row) in lambdas.iter().zip(grads.iter_mut()) {
-                        let d = 2.0 * lambda.inner_product(mu)?.re;
+                        let d = 2.0 * lambda.inner_product_op(&derivative, phi, mu)?.re;
                         for &(slot, c) in terms {
                             row[slot] += c * d;
                         }
