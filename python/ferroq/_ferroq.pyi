@@ -294,5 +294,24 @@ class Simulator:
         *,
         readout: str = "statevector",
     ) -> npt.NDArray[Any]: ...
+    def gradient(
+        self,
+        circuit: Circuit,
+        observables: _ObservableLike | Iterable[_ObservableLike],
+        params: _Params | None = None,
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+    def gradient_batch(
+        self,
+        circuit: Circuit,
+        observables: _ObservableLike | Iterable[_ObservableLike],
+        params: _BatchParams,
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+    def vjp(
+        self,
+        circuit: Circuit,
+        observables: _ObservableLike | Iterable[_ObservableLike],
+        cotangent: Sequence[float] | npt.NDArray[np.float64],
+        params: _Params | None = None,
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 
 def backends(include_unavailable: bool = False) -> list[BackendInfo]: ...

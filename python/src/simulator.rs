@@ -349,4 +349,97 @@ impl PySimulator {
         };
         table_array(py, rows, cols, table)
     }
+
+    /// Expectation values and their gradient by the adjoint method (one forward run
+    /// and one backward sweep, whatever the number of parameters).
+    ///
+    /// Returns ``(values, jacobian)``: float64 arrays of shapes ``(k,)`` and ``(k, p)``
+    /// for ``k`` observables (a single observable counts as a list of one) and the
+    /// circuit's ``p`` parameters in ``circuit.parameters`` order; ``jacobian[i, j]``
+    /// is ``d<O_i>/d(parameter j)``, chained through affine parameter expressions.
+    /// Circuits with measurement, reset or classical conditions raise
+    /// ``InvalidArgumentError``; a parameter without a value raises
+    /// ``UnboundParameterError``. The GIL is released; Ctrl-C interrupts.
+    #[pyo3(signature = (circuit, observables, params = None))]
+    fn gradient<'py>(
+        &self,
+        py: Python<'py>,
+        circuit: &Bound<'py, PyCircuit>,
+        observables: &Bound<'py, PyAny>,
+        params: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let c = owned(circuit);
+        let o = crate::convert::observables(observables)?;
+        let b = binding(params)?;
+        let p = c.parameters().len();
+        let g = detached(py, |interrupt| {
+            let hook = || interrupt.poll();
+            self.inner.interruptible(&hook).gradient(&c, &o, &b)
+        })?;
+        let k = g.values.len();
+        let values = table_array(py, 1, k, Table::Real(g.values))?.call_method1("reshape", (k,))?;
+        let jacobian = table_array(py, k, p, Table::Real(g.jacobian.concat()))?;
+        Ok((values, jacobian))
+    }
+
+    /// :meth:`gradient` for a batch of parameter sets, in one call (``params`` as in
+    /// :meth:`run_batch`). Returns ``(values, jacobian)`` of shapes ``(B, k)`` and
+    /// ``(B, k, p)``. Small states run items in parallel, large ones one at a time on
+    /// all cores.
+    fn gradient_batch<'py>(
+        &self,
+        py: Python<'py>,
+        circuit: &Bound<'py, PyCircuit>,
+        observables: &Bound<'py, PyAny>,
+        params: &Bound<'py, PyAny>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let c = owned(circuit);
+        let o = crate::convert::observables(observables)?;
+        let sets = batch_sets(params)?;
+        let (rows, k, p) = (sets.len(), o.len(), c.parameters().len());
+        let all = detached(py, |interrupt| {
+            let hook = || interrupt.poll();
+            self.inner
+                .interruptible(&hook)
+                .gradient_batch(&c, &o, &sets)
+        })?;
+        let mut values = Vec::with_capacity(rows * k);
+        let mut jacobian = Vec::with_capacity(rows * k * p);
+        for g in all {
+            values.extend(g.values);
+            for row in g.jacobian {
+                jacobian.extend(row);
+            }
+        }
+        let values = table_array(py, rows, k, Table::Real(values))?;
+        let jacobian = table_array(py, rows, k * p, Table::Real(jacobian))?
+            .call_method1("reshape", (rows, k, p))?;
+        Ok((values, jacobian))
+    }
+
+    /// Expectation values and the vector–Jacobian product ``sum_i cotangent[i] *
+    /// jacobian[i, :]`` (shape ``(p,)``), with the observables folded into one
+    /// Hamiltonian: three state vectors whatever their number (the form a machine-
+    /// learning framework's backward pass calls). Returns ``(values, vjp)``.
+    #[pyo3(signature = (circuit, observables, cotangent, params = None))]
+    fn vjp<'py>(
+        &self,
+        py: Python<'py>,
+        circuit: &Bound<'py, PyCircuit>,
+        observables: &Bound<'py, PyAny>,
+        cotangent: Vec<f64>,
+        params: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let c = owned(circuit);
+        let o = crate::convert::observables(observables)?;
+        let b = binding(params)?;
+        let r = detached(py, |interrupt| {
+            let hook = || interrupt.poll();
+            self.inner.interruptible(&hook).vjp(&c, &o, &cotangent, &b)
+        })?;
+        let (k, p) = (r.values.len(), r.gradient.len());
+        let values = table_array(py, 1, k, Table::Real(r.values))?.call_method1("reshape", (k,))?;
+        let grad = table_array(py, 1, p, Table::Real(r.gradient))?.call_method1("reshape", (p,))?;
+        Ok((values, grad))
+    }
 }

@@ -46,6 +46,7 @@ mod batch;
 mod circuits;
 mod errors;
 mod gates;
+mod gradients;
 mod measure;
 mod readout;
 
@@ -53,6 +54,7 @@ pub use batch::*;
 pub use circuits::*;
 pub use errors::*;
 pub use gates::*;
+pub use gradients::*;
 pub use measure::*;
 pub use readout::*;
 
@@ -78,7 +80,7 @@ macro_rules! __with_checks {
             teleportation_with_conditionals, classical_bits_and_conditions,
             mid_circuit_random_circuits_match_branches, run_batch_equals_individual_runs,
             circuit_errors_are_reported, backend_errors_are_reported,
-            degenerate_inputs_do_not_panic,
+            degenerate_inputs_do_not_panic, gradients_match_finite_differences,
         ]);
     };
 }
@@ -326,6 +328,7 @@ mod tests {
             include_str!("suite/circuits.rs"),
             include_str!("suite/errors.rs"),
             include_str!("suite/gates.rs"),
+            include_str!("suite/gradients.rs"),
             include_str!("suite/measure.rs"),
             include_str!("suite/readout.rs"),
         ]

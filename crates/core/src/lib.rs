@@ -12,6 +12,8 @@
 //! - the [`Backend`] trait and the [`StatePrimitives`] each backend's state offers, with
 //!   its [`Capabilities`]; the execution loop, sampling and batches written once over
 //!   them ([`machine`]);
+//! - [`gradient`] — expectation values and their Jacobian by the adjoint method, over
+//!   a [`DiffPlan`] (the circuit lowered for differentiation);
 //! - [`Readout`] requests and their [`Output`]s;
 //! - [`Error`] — every bad input becomes one structured error, never a panic;
 //! - [`library`] — standard circuits (GHZ, QFT, random layers) for examples and benchmarks.
@@ -30,9 +32,11 @@
 
 pub mod backend;
 pub mod circuit;
+pub mod diff_plan;
 pub mod error;
 mod fusion;
 pub mod gate;
+pub mod gradient;
 pub mod interrupt;
 pub mod library;
 pub mod machine;
@@ -51,8 +55,10 @@ pub mod rng;
 
 pub use backend::{Backend, BatchOptions, Capabilities, DeviceKind};
 pub use circuit::{Circuit, Condition, Instruction, Operation, UNITARY_TOLERANCE};
+pub use diff_plan::DiffPlan;
 pub use error::{Error, Result};
 pub use gate::Gate;
+pub use gradient::{Gradient, Vjp};
 pub use interrupt::Interrupt;
 pub use machine::{Classical, Machine};
 pub use matrix::Matrix;

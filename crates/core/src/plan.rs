@@ -15,14 +15,17 @@ use crate::param_sets::ParamSets;
 use std::sync::Arc;
 
 /// A parameter compiled against the plan's slots: `constant + Σ coefficient·value[slot]`.
+/// Also used by the lowering for differentiation, for the chain rule (`d/dvalue[slot] = coefficient`).
 #[derive(Debug, Clone, PartialEq)]
-struct SlotExpr {
-    constant: f64,
-    terms: Vec<(usize, f64)>,
+pub(crate) struct SlotExpr {
+    pub(crate) constant: f64,
+    /// `(slot, coefficient)` pairs.
+    pub(crate) terms: Vec<(usize, f64)>,
 }
 
 impl SlotExpr {
-    fn new(p: &Param, slots: &[String]) -> SlotExpr {
+    /// Compiles `p` against the sorted slot names `slots` (which hold every symbol of `p`).
+    pub(crate) fn new(p: &Param, slots: &[String]) -> SlotExpr {
         let (terms, constant) = p.affine_parts();
         SlotExpr {
             constant,
@@ -37,7 +40,8 @@ impl SlotExpr {
                 .collect(),
         }
     }
-    fn eval(&self, values: &[f64]) -> f64 {
+    /// The value for slot values `values`.
+    pub(crate) fn eval(&self, values: &[f64]) -> f64 {
         self.terms
             .iter()
             .fold(self.constant, |acc, &(s, c)| acc + c * values[s])

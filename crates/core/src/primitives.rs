@@ -10,7 +10,7 @@ use crate::readout::StateVector;
 use num_complex::Complex64;
 
 /// The primitives a backend's state offers. Every algorithm of ferroq (the execution
-/// loop, sampling, batches, and later gradients and noise) is written once over these.
+/// loop, sampling, batches, adjoint gradients, and later noise) is written once over these.
 pub trait StatePrimitives: Send + Sized {
     /// Qubit count.
     fn num_qubits(&self) -> u32;
@@ -41,6 +41,13 @@ pub trait StatePrimitives: Send + Sized {
     fn apply_observable(&self, observable: &Observable, out: &mut Self) -> Result<()>;
     /// `<self|other>`.
     fn inner_product(&self, other: &Self) -> Result<Complex64>;
+    /// `<self| op |other>` for one [`Op::Dense`] or [`Op::Diagonal`] of any matrix
+    /// (unitary or not), as the adjoint gradient needs. `scratch` (same qubit count,
+    /// overwritten) may be used to hold `op|other>`; the default does exactly that
+    /// ([`inner_product_op_via`]), a backend may compute it in one pass without it.
+    fn inner_product_op(&self, op: &Op, other: &Self, scratch: &mut Self) -> Result<Complex64> {
+        inner_product_op_via(self, op, other, scratch)
+    }
     /// `<self|self>`.
     fn norm_sqr(&self) -> Result<f64>;
     /// Multiplies every amplitude by `a`.
@@ -61,4 +68,18 @@ pub trait StatePrimitives: Send + Sized {
     /// running sum exceeds `u * total` (draws lost to rounding go to the last index with
     /// weight). Returned in the order of `uniforms`.
     fn locate_sorted(&self, uniforms: &[f64]) -> Result<Vec<u64>>;
+}
+
+/// `<bra| op |ket>` through `scratch`: `scratch = ket`, then `op` applied to it, then
+/// `<bra|scratch>` (the default [`StatePrimitives::inner_product_op`], and the fallback
+/// of backends that compute some ops in one pass).
+pub fn inner_product_op_via<S: StatePrimitives>(
+    bra: &S,
+    op: &Op,
+    ket: &S,
+    scratch: &mut S,
+) -> Result<Complex64> {
+    scratch.copy_from(ket)?;
+    scratch.apply(std::slice::from_ref(op), &Interrupt::none())?;
+    bra.inner_product(scratch)
 }

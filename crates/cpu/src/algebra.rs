@@ -114,3 +114,162 @@ pub(crate) fn apply_observable<T: Real>(
         *y = cast(acc);
     });
 }
+
+/// `<a| M |b>` for a dense `2^k x 2^k` matrix `m` (row-major) on `targets` (no
+/// controls), in one pass over both states (no scratch state).
+pub(crate) fn inner_dense<T: Real>(
+    exec: Exec<'_>,
+    a: &[Complex<T>],
+    targets: &[u32],
+    m: &[Complex64],
+    b: &[Complex<T>],
+) -> Complex64 {
+    let k = targets.len();
+    if k == 1 {
+        return inner_dense_1q(exec, a, targets[0], m, b);
+    }
+    let dim = 1usize << k;
+    let mut offsets = [0usize; 64];
+    for (s, o) in offsets[..dim].iter_mut().enumerate() {
+        *o = targets
+            .iter()
+            .enumerate()
+            .map(|(j, &t)| ((s >> j) & 1) << t)
+            .sum();
+    }
+    let offsets = &offsets[..dim];
+    let mut sorted: Vec<u32> = targets.to_vec();
+    sorted.sort_unstable();
+    // The `count`-th index with every target bit 0.
+    let base = |mut idx: usize| {
+        for &t in &sorted {
+            let low = idx & ((1usize << t) - 1);
+            idx = ((idx >> t) << (t + 1)) | low;
+        }
+        idx
+    };
+    let c64 = |x: Complex<T>| Complex64::new(x.re.to_f64(), x.im.to_f64());
+    exec.map_reduce(
+        a.len() >> k,
+        |s, e| {
+            let mut acc = Complex64::new(0.0, 0.0);
+            let mut v = [Complex64::new(0.0, 0.0); 64];
+            for g in s..e {
+                let i0 = base(g);
+                for (x, o) in v.iter_mut().zip(offsets) {
+                    *x = c64(b[i0 | o]);
+                }
+                for (r, o) in offsets.iter().enumerate() {
+                    let row = &m[r * dim..(r + 1) * dim];
+                    let mv: Complex64 = row.iter().zip(&v[..dim]).map(|(x, y)| x * y).sum();
+                    acc += c64(a[i0 | o]).conj() * mv;
+                }
+            }
+            acc
+        },
+        || Complex64::new(0.0, 0.0),
+        |x, y| x + y,
+    )
+}
+
+/// [`inner_dense`] for one target: amplitude pairs `(i, i | bit)` in blocks.
+fn inner_dense_1q<T: Real>(
+    exec: Exec<'_>,
+    a: &[Complex<T>],
+    t: u32,
+    m: &[Complex64],
+    b: &[Complex<T>],
+) -> Complex64 {
+    let bit = 1usize << t;
+    let (m00, m01, m10, m11) = (m[0], m[1], m[2], m[3]);
+    // Blocks of `2 * bit` amplitudes; the lower half pairs with the upper half.
+    // Chunks are whole blocks when `bit` is large, ranges of pairs inside one block
+    // otherwise (the range is over pair indices `g`, `i0 = insert a 0 at bit t`).
+    exec.map_reduce(
+        a.len() / 2,
+        |s, e| {
+            let (mut re, mut im) = (0.0f64, 0.0f64);
+            let mut g = s;
+            while g < e {
+                let i0 = ((g >> t) << (t + 1)) | (g & (bit - 1));
+                // Contiguous run inside this block's lower half.
+                let run = (bit - (g & (bit - 1))).min(e - g);
+                for i in i0..i0 + run {
+                    let j = i | bit;
+                    let (x0, x1) = (b[i], b[j]);
+                    let (x0r, x0i, x1r, x1i) = (
+                        x0.re.to_f64(),
+                        x0.im.to_f64(),
+                        x1.re.to_f64(),
+                        x1.im.to_f64(),
+                    );
+                    let y0r = m00.re * x0r - m00.im * x0i + m01.re * x1r - m01.im * x1i;
+                    let y0i = m00.re * x0i + m00.im * x0r + m01.re * x1i + m01.im * x1r;
+                    let y1r = m10.re * x0r - m10.im * x0i + m11.re * x1r - m11.im * x1i;
+                    let y1i = m10.re * x0i + m10.im * x0r + m11.re * x1i + m11.im * x1r;
+                    let (a0, a1) = (a[i], a[j]);
+                    let (a0r, a0i, a1r, a1i) = (
+                        a0.re.to_f64(),
+                        a0.im.to_f64(),
+                        a1.re.to_f64(),
+                        a1.im.to_f64(),
+                    );
+                    re += a0r * y0r + a0i * y0i + a1r * y1r + a1i * y1i;
+                    im += a0r * y0i - a0i * y0r + a1r * y1i - a1i * y1r;
+                }
+                g += run;
+            }
+            Complex64::new(re, im)
+        },
+        || Complex64::new(0.0, 0.0),
+        |x, y| x + y,
+    )
+}
+
+/// `<a| D |b>` for a diagonal `d` on `targets` (no controls), in one pass.
+pub(crate) fn inner_diagonal<T: Real>(
+    exec: Exec<'_>,
+    a: &[Complex<T>],
+    targets: &[u32],
+    d: &[Complex64],
+    b: &[Complex<T>],
+) -> Complex64 {
+    let c64 = |x: Complex<T>| Complex64::new(x.re.to_f64(), x.im.to_f64());
+    if let [t] = targets {
+        let (t, d0, d1) = (*t, d[0], d[1]);
+        return exec.map_reduce(
+            a.len(),
+            |s, e| {
+                let (mut s0, mut s1) = (Complex64::new(0.0, 0.0), Complex64::new(0.0, 0.0));
+                for i in s..e {
+                    let p = c64(a[i]).conj() * c64(b[i]);
+                    if (i >> t) & 1 == 0 {
+                        s0 += p;
+                    } else {
+                        s1 += p;
+                    }
+                }
+                d0 * s0 + d1 * s1
+            },
+            || Complex64::new(0.0, 0.0),
+            |x, y| x + y,
+        );
+    }
+    exec.map_reduce(
+        a.len(),
+        |s, e| {
+            let mut acc = Complex64::new(0.0, 0.0);
+            for i in s..e {
+                let sub: usize = targets
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &t)| ((i >> t) & 1) << j)
+                    .sum();
+                acc += c64(a[i]).conj() * d[sub] * c64(b[i]);
+            }
+            acc
+        },
+        || Complex64::new(0.0, 0.0),
+        |x, y| x + y,
+    )
+}

@@ -277,6 +277,55 @@ impl StatePrimitives for CpuState {
         Ok(())
     }
 
+    /// One pass over both states for uncontrolled dense ops of up to 6 targets and
+    /// uncontrolled diagonals (what the adjoint gradient applies); anything else
+    /// through `scratch`.
+    fn inner_product_op(&self, op: &Op, other: &Self, scratch: &mut Self) -> Result<Complex64> {
+        let n = self.num_qubits;
+        let exec = self.exec();
+        let fits = |targets: &[u32], entries: usize, square: bool| {
+            let k = targets.len();
+            k <= 6
+                && targets.iter().all(|&t| t < n)
+                && entries
+                    == if square {
+                        1usize << (2 * k)
+                    } else {
+                        1usize << k
+                    }
+        };
+        macro_rules! pair {
+            ($a:ident, $b:ident => $body:expr) => {
+                match (&self.amps, &other.amps) {
+                    (StateVector::Single($a), StateVector::Single($b)) if $a.len() == $b.len() => {
+                        Ok($body)
+                    }
+                    (StateVector::Double($a), StateVector::Double($b)) if $a.len() == $b.len() => {
+                        Ok($body)
+                    }
+                    _ => Err(mismatch()),
+                }
+            };
+        }
+        match op {
+            Op::Dense {
+                targets,
+                controls,
+                matrix,
+            } if controls.is_empty() && fits(targets, matrix.data().len(), true) => {
+                pair!(a, b => algebra::inner_dense(exec, a, targets, matrix.data(), b))
+            }
+            Op::Diagonal {
+                targets,
+                controls,
+                diag,
+            } if controls.is_empty() && fits(targets, diag.len(), false) => {
+                pair!(a, b => algebra::inner_diagonal(exec, a, targets, diag, b))
+            }
+            _ => ferroq_core::primitives::inner_product_op_via(self, op, other, scratch),
+        }
+    }
+
     fn inner_product(&self, other: &Self) -> Result<Complex64> {
         let exec = self.exec();
         match (&self.amps, &other.amps) {

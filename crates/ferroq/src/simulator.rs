@@ -9,9 +9,9 @@ use crate::shots::{
 use ferroq_core::machine::{execute, sample, Classical, SAMPLE_BYTES_PER_SHOT};
 use ferroq_core::memory::check_host_bytes;
 use ferroq_core::{
-    rng::derive_seed, Backend, BatchOptions, BoundProgram, Capabilities, Circuit, CompileOptions,
-    Interrupt, Machine, Observable, Output, ParamBinding, ParamSets, Plan, Precision, Readout,
-    Result, StateVector,
+    gradient, rng::derive_seed, Backend, BatchOptions, BoundProgram, Capabilities, Circuit,
+    CompileOptions, DiffPlan, Gradient, Interrupt, Machine, Observable, Output, ParamBinding,
+    ParamSets, Plan, Precision, Readout, Result, StateVector, Vjp,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -232,6 +232,35 @@ impl Simulator {
     ) -> Result<Vec<Output>> {
         self.call().run_batch(circuit, sets, request)
     }
+    /// Expectation values and their Jacobian by the adjoint method; see
+    /// [`Call::gradient`].
+    pub fn gradient(
+        &self,
+        circuit: &Circuit,
+        observables: &[Observable],
+        binding: &ParamBinding,
+    ) -> Result<Gradient> {
+        self.call().gradient(circuit, observables, binding)
+    }
+    /// [`Simulator::gradient`] for every row of `sets`; see [`Call::gradient_batch`].
+    pub fn gradient_batch(
+        &self,
+        circuit: &Circuit,
+        observables: &[Observable],
+        sets: &ParamSets,
+    ) -> Result<Vec<Gradient>> {
+        self.call().gradient_batch(circuit, observables, sets)
+    }
+    /// Expectation values and a vector–Jacobian product; see [`Call::vjp`].
+    pub fn vjp(
+        &self,
+        circuit: &Circuit,
+        observables: &[Observable],
+        cotangent: &[f64],
+        binding: &ParamBinding,
+    ) -> Result<Vjp> {
+        self.call().vjp(circuit, observables, cotangent, binding)
+    }
 }
 
 /// One or more calls on a [`Simulator`] sharing an interrupt hook (see
@@ -345,6 +374,78 @@ impl Call<'_> {
                 interrupt: self.interrupt,
             },
         )
+    }
+}
+
+impl Call<'_> {
+    /// Expectation values `<O_k>` of the final state and their Jacobian
+    /// `jacobian[k][p] = d<O_k>/dθ_p`, `p` in [`Circuit::parameters`] order (sorted
+    /// names), by the adjoint method ([`ferroq_core::gradient`]): one forward run and
+    /// one backward sweep, whatever the number of parameters. Affine parameter
+    /// expressions are chained (a name used by several gates sums their contributions).
+    ///
+    /// Holds `2 + observables.len()` state vectors (checked against memory before
+    /// allocating). A circuit with a measurement, reset or classical condition is an
+    /// [`Error::InvalidArgument`](ferroq_core::Error::InvalidArgument).
+    ///
+    /// ```
+    /// use ferroq::{BackendKind, Circuit, Observable, ParamBinding, Simulator};
+    /// let sim = Simulator::new(BackendKind::Cpu).unwrap();
+    /// let mut c = Circuit::new(1);
+    /// c.rx("2*t", 0);
+    /// let z: Observable = "Z".parse().unwrap();
+    /// let g = sim.gradient(&c, &[z], &ParamBinding::new().with("t", 0.2)).unwrap();
+    /// assert!((g.values[0] - 0.4f64.cos()).abs() < 1e-12);
+    /// assert!((g.jacobian[0][0] + 2.0 * 0.4f64.sin()).abs() < 1e-12);
+    /// ```
+    pub fn gradient(
+        &self,
+        circuit: &Circuit,
+        observables: &[Observable],
+        binding: &ParamBinding,
+    ) -> Result<Gradient> {
+        let plan = DiffPlan::new(circuit, &self.sim.compile_options())?;
+        let values = plan.values(binding)?;
+        let interrupt = self.interrupt;
+        dispatch!(&*self.sim.backend, b => gradient::gradient(
+            b, &plan, &values, observables, &interrupt
+        ))
+    }
+
+    /// [`Call::gradient`] for every row of `sets` (columns matched to the circuit's
+    /// parameters by name), in one call: items in parallel for small states, one at a
+    /// time with parallel kernels for large ones.
+    pub fn gradient_batch(
+        &self,
+        circuit: &Circuit,
+        observables: &[Observable],
+        sets: &ParamSets,
+    ) -> Result<Vec<Gradient>> {
+        let plan = DiffPlan::new(circuit, &self.sim.compile_options())?;
+        let interrupt = self.interrupt;
+        dispatch!(&*self.sim.backend, b => gradient::gradient_batch(
+            b, &plan, sets, observables, &interrupt
+        ))
+    }
+
+    /// Expectation values and the vector–Jacobian product
+    /// `gradient[p] = Σ_k cotangent[k] · d<O_k>/dθ_p` (`p` in [`Circuit::parameters`]
+    /// order), with the observables folded into one Hamiltonian: 3 state vectors
+    /// whatever their number (the form a machine-learning framework's backward pass
+    /// calls).
+    pub fn vjp(
+        &self,
+        circuit: &Circuit,
+        observables: &[Observable],
+        cotangent: &[f64],
+        binding: &ParamBinding,
+    ) -> Result<Vjp> {
+        let plan = DiffPlan::new(circuit, &self.sim.compile_options())?;
+        let values = plan.values(binding)?;
+        let interrupt = self.interrupt;
+        dispatch!(&*self.sim.backend, b => gradient::vjp(
+            b, &plan, &values, observables, cotangent, &interrupt
+        ))
     }
 }
 
