@@ -3,7 +3,7 @@
 //!
 //! # Contracts
 //!
-//! - **Who validates.** [`compile`](crate::compile) validates circuits;
+//! - **Who validates.** [`compile`] validates circuits;
 //!   [`Backend::compile`] also checks the plan against the backend's
 //!   [`Capabilities`] and fails with [`Error::Unsupported`] before anything runs.
 //!   Primitives may assume their arguments are in range (qubits below the state's
