@@ -45,6 +45,11 @@ pub enum Family {
     /// A batch of parameter sets of a symbolic ansatz run through `run_batch`, with
     /// `<Σ Z_q>/n` read from each final state.
     Sweep,
+    /// The adjoint gradient of `H = Σ Z_q Z_{q+1} + 0.5 Σ X_q` for one parameter set of
+    /// a hardware-efficient ansatz ([`GRADIENT_LAYERS`] layers of `ry`, `rz` on every
+    /// qubit, then a CNOT chain; `2 n L` parameters). Run only when named
+    /// (`--families gradient`): not in [`Family::ALL`].
+    Gradient,
 }
 
 impl Family {
@@ -60,6 +65,9 @@ impl Family {
         Family::Sweep,
     ];
 
+    /// Families run only when named.
+    pub const EXTRA: [Family; 1] = [Family::Gradient];
+
     /// Name used on the command line and in reports.
     pub fn name(self) -> &'static str {
         match self {
@@ -71,6 +79,7 @@ impl Family {
             Family::Pass2q => "pass-2q",
             Family::PassDiag => "pass-diag",
             Family::Sweep => "sweep",
+            Family::Gradient => "gradient",
         }
     }
 
@@ -85,7 +94,7 @@ impl Family {
     /// Smallest qubit count the family is defined for.
     pub fn min_qubits(self) -> u32 {
         match self {
-            Family::Pass2q | Family::PassDiag | Family::Sweep | Family::Ghz => 2,
+            Family::Pass2q | Family::PassDiag | Family::Sweep | Family::Ghz | Family::Gradient => 2,
             _ => 1,
         }
     }
@@ -118,6 +127,7 @@ impl Family {
                 c
             }
             Family::Sweep => sweep_ansatz(n, SWEEP_LAYERS),
+            Family::Gradient => gradient_ansatz(n, GRADIENT_LAYERS),
         }
     }
 }
@@ -134,9 +144,14 @@ impl FromStr for Family {
         let s = s.trim().to_ascii_lowercase();
         Family::ALL
             .into_iter()
+            .chain(Family::EXTRA)
             .find(|f| f.name() == s)
             .ok_or_else(|| {
-                let names: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
+                let names: Vec<&str> = Family::ALL
+                    .iter()
+                    .chain(&Family::EXTRA)
+                    .map(|f| f.name())
+                    .collect();
                 format!("unknown family `{s}`: expected one of {}", names.join(", "))
             })
     }
@@ -193,6 +208,40 @@ pub fn sweep_bindings(n: u32, layers: u32, count: usize, seed: u64) -> Vec<Param
             b
         })
         .collect()
+}
+
+/// Layers of the gradient family's ansatz (as the gradient issue's benchmark asks).
+pub const GRADIENT_LAYERS: u32 = 10;
+
+/// The gradient family's ansatz: `layers` layers of `ry(t…)`, `rz(t…)` on every qubit,
+/// then a CNOT chain; parameters named `t00000`, `t00001`, … in circuit order (which is
+/// also their sorted order).
+pub fn gradient_ansatz(n: u32, layers: u32) -> Circuit {
+    let mut c = Circuit::new(n);
+    let mut k = 0;
+    for _ in 0..layers {
+        for q in 0..n {
+            c.ry(format!("t{k:05}").as_str(), q);
+            c.rz(format!("t{:05}", k + 1).as_str(), q);
+            k += 2;
+        }
+        for q in 1..n {
+            c.cx(q - 1, q);
+        }
+    }
+    c
+}
+
+/// The gradient family's observable, `Σ_q Z_q Z_{q+1} + 0.5 Σ_q X_q`.
+pub fn gradient_observable(n: u32) -> Observable {
+    let zz = (1..n).fold(Observable::new(), |o, q| {
+        o.with_term(1.0, [(Pauli::Z, q - 1), (Pauli::Z, q)])
+            .expect("two distinct qubits make a valid Pauli term")
+    });
+    (0..n).fold(zz, |o, q| {
+        o.with_term(0.5, [(Pauli::X, q)])
+            .expect("one X per term is always a valid Pauli term")
+    })
 }
 
 /// The sweep's observable, `(1/n) Σ_q Z_q`.
@@ -252,6 +301,17 @@ pub fn describe(circuit: &Circuit) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn gradient_family_is_named_only_and_sized_as_specified() {
+        assert!(!Family::ALL.contains(&Family::Gradient));
+        assert_eq!("gradient".parse::<Family>(), Ok(Family::Gradient));
+        let c = Family::Gradient.circuit(5, 0, 0);
+        assert_eq!(c.parameters().len(), 2 * 5 * GRADIENT_LAYERS as usize);
+        assert_eq!(c.parameters()[0], "t00000");
+        assert_eq!(gradient_observable(5).terms().len(), 4 + 5);
+    }
+
     use super::*;
 
     #[test]

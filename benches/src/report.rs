@@ -27,7 +27,7 @@ pub struct Report {
 /// What the timing and bandwidth columns mean (printed under the table, stored in JSON).
 pub const METHOD: &str = "time = median of the timed runs of Backend::run from |0..0> on a \
 state allocated before the clock starts (allocation and compilation excluded; GPU runs \
-return only once the device is done); sweep = one whole run_batch call. spread = \
+return only once the device is done); sweep = one whole run_batch call; gradient = one whole adjoint gradient (value and Jacobian). spread = \
 (max-min)/median. eff GB/s = gates x 2 x state bytes / time (unfused accounting: each \
 gate one read + one write of the state); pass GB/s = the same with fused ops instead of \
 gates; x floor = time / (gates x 2 x state bytes / copy bandwidth): below 1 beats the \

@@ -7,15 +7,18 @@
 //! backend's `run` returns only when the result is ready — the wgpu backend waits for
 //! its queue to drain before returning — so GPU timings are synchronised. The sweep
 //! family is the exception: it times one whole `run_batch` call (binding, allocation,
-//! run and expectation value of every item), the API a user calls.
+//! run and expectation value of every item), the API a user calls; so is the gradient
+//! family: one whole adjoint gradient (allocation of its states, forward run, backward
+//! sweep).
 
 use crate::families::{
-    gate_count, sweep_batch_size, sweep_bindings, sweep_observable, Family, SWEEP_LAYERS,
+    gate_count, gradient_observable, sweep_batch_size, sweep_bindings, sweep_observable, Family,
+    SWEEP_LAYERS,
 };
 use crate::stats::Summary;
 use ferroq::{
     compile, AnyBackend, Backend, BackendConfig, BackendKind, BatchOptions, BoundProgram,
-    CompileOptions, ParamSets, Precision, Readout,
+    CompileOptions, DiffPlan, ParamSets, Precision, Readout,
 };
 use serde::Serialize;
 use std::time::Instant;
@@ -237,6 +240,9 @@ fn run_point(
     config: &RunConfig,
 ) -> ferroq::Result<(f64, usize, Vec<f64>)> {
     let options = options_for(family, backend, config);
+    if family == Family::Gradient {
+        return gradient_point(backend, n, circuit, &options, config);
+    }
     let t = Instant::now();
     let program = compile(circuit, &options)?;
     let compile_s = t.elapsed().as_secs_f64();
@@ -260,6 +266,41 @@ fn run_point(
         (ops, Box::new(move || time_run(backend, &program)))
     };
     finish(compile_s, ops, once, config)
+}
+
+/// The gradient family's point: the plan for differentiation, then value and full
+/// Jacobian by the adjoint method per timed run. `ops` counts the source gates.
+fn gradient_point(
+    backend: &AnyBackend,
+    n: u32,
+    circuit: &ferroq::Circuit,
+    options: &CompileOptions,
+    config: &RunConfig,
+) -> ferroq::Result<(f64, usize, Vec<f64>)> {
+    let t = Instant::now();
+    let plan = DiffPlan::new(circuit, options)?;
+    let compile_s = t.elapsed().as_secs_f64();
+    let mut rng = ferroq::Rng::new(config.seed);
+    let values: Vec<f64> = plan
+        .parameters()
+        .iter()
+        .map(|_| rng.next_f64() * std::f64::consts::TAU)
+        .collect();
+    let observables = [gradient_observable(n)];
+    let once = move || {
+        let t = Instant::now();
+        let g = ferroq::gradient::gradient(
+            backend,
+            &plan,
+            &values,
+            &observables,
+            &ferroq::Interrupt::none(),
+        )?;
+        let dt = t.elapsed().as_secs_f64();
+        std::hint::black_box(g);
+        Ok(dt)
+    };
+    finish(compile_s, gate_count(circuit), Box::new(once), config)
 }
 
 fn finish(
