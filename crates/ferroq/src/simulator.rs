@@ -50,6 +50,9 @@ pub struct Simulator {
     options: SimulatorOptions,
     calls: Arc<AtomicU64>,
     plans: Arc<PlanCache>,
+    /// The compile options in use: the configured ones, else the backend's preference,
+    /// resolved once (asking the backend reads the machine's memory).
+    compile_options: CompileOptions,
 }
 
 /// The final state of one run, read lazily.
@@ -117,8 +120,14 @@ impl Simulator {
         if let Some(c) = &options.compile {
             c.validate()?;
         }
+        let backend = AnyBackend::new(&options.backend)?;
+        let compile_options = options
+            .compile
+            .clone()
+            .unwrap_or_else(|| backend.compile_options());
         Ok(Simulator {
-            backend: Arc::new(AnyBackend::new(&options.backend)?),
+            compile_options,
+            backend: Arc::new(backend),
             options,
             calls: Arc::new(AtomicU64::new(0)),
             plans: Arc::new(PlanCache::default()),
@@ -161,20 +170,23 @@ impl Simulator {
     }
 
     /// The compile options this simulator uses: its own, else the backend's choice.
-    pub fn compile_options(&self) -> CompileOptions {
-        self.options
-            .compile
-            .clone()
-            .unwrap_or_else(|| self.backend.compile_options())
+    pub fn compile_options(&self) -> &CompileOptions {
+        &self.compile_options
     }
 
     /// The plan of `circuit` for this backend: compiled and checked against the
     /// backend's capabilities once per circuit content, then taken from the cache.
     pub fn compile(&self, circuit: &Circuit) -> Result<Plan> {
-        let options = self.compile_options();
-        self.plans.get_or_compile(circuit, &options, || {
-            self.backend.compile(circuit, Some(&options))
+        let options = &self.compile_options;
+        self.plans.get_or_compile(circuit, options, || {
+            self.backend.compile(circuit, Some(options))
         })
+    }
+
+    /// The plan of a circuit made for one call (it is not cached: it will not be seen
+    /// again, and would only push out plans that will).
+    fn compile_once(&self, circuit: &Circuit) -> Result<Plan> {
+        self.backend.compile(circuit, Some(&self.compile_options))
     }
 
     /// The same simulator, with every call polling `hook` and stopping with
@@ -323,7 +335,8 @@ impl Call<'_> {
             }
             TerminalMeasurements::Terminal { unitary, map } => {
                 check_shot_width(circuit.num_clbits())?;
-                let result = self.run(&unitary, binding)?;
+                let program = self.sim.compile_once(&unitary)?.bind_named(binding)?;
+                let result = self.run_program(&program)?;
                 let mut draws = sample(result.machine.state(), shots, seed)?;
                 for d in &mut draws {
                     *d = fold_terminal(*d, &map);
@@ -404,7 +417,7 @@ impl Call<'_> {
         observables: &[Observable],
         binding: &ParamBinding,
     ) -> Result<Gradient> {
-        let plan = DiffPlan::new(circuit, &self.sim.compile_options())?;
+        let plan = DiffPlan::new(circuit, self.sim.compile_options())?;
         let values = plan.values(binding)?;
         let interrupt = self.interrupt;
         dispatch!(&*self.sim.backend, b => gradient::gradient(
@@ -421,7 +434,7 @@ impl Call<'_> {
         observables: &[Observable],
         sets: &ParamSets,
     ) -> Result<Vec<Gradient>> {
-        let plan = DiffPlan::new(circuit, &self.sim.compile_options())?;
+        let plan = DiffPlan::new(circuit, self.sim.compile_options())?;
         let interrupt = self.interrupt;
         dispatch!(&*self.sim.backend, b => gradient::gradient_batch(
             b, &plan, sets, observables, &interrupt
@@ -440,7 +453,7 @@ impl Call<'_> {
         cotangent: &[f64],
         binding: &ParamBinding,
     ) -> Result<Vjp> {
-        let plan = DiffPlan::new(circuit, &self.sim.compile_options())?;
+        let plan = DiffPlan::new(circuit, self.sim.compile_options())?;
         let values = plan.values(binding)?;
         let interrupt = self.interrupt;
         dispatch!(&*self.sim.backend, b => gradient::vjp(
