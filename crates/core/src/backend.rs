@@ -159,20 +159,7 @@ pub trait Backend: Send + Sync {
         interrupt: &Interrupt<'_>,
         job: &(dyn Fn(usize, &mut Self::State) -> Result<T> + Sync),
     ) -> Result<Vec<T>> {
-        let mut out = Vec::with_capacity(count);
-        let mut state: Option<Self::State> = None;
-        for i in 0..count {
-            interrupt.check()?;
-            let st = match state.as_mut() {
-                Some(st) => {
-                    st.set_zero()?;
-                    st
-                }
-                None => state.insert(self.new_state(num_qubits)?),
-            };
-            out.push(job(i, st)?);
-        }
-        Ok(out)
+        items_in_turn(count, interrupt, || self.new_state(num_qubits), job)
     }
 
     /// Largest qubit count it can hold.
@@ -233,4 +220,36 @@ pub trait Backend: Send + Sync {
             },
         )
     }
+}
+
+/// The state in `slot` reset to `|0…0>`, or a new one from `make` when the slot is
+/// empty: how item schedules reuse one state across items.
+pub fn reuse_or_make<S: StatePrimitives>(
+    slot: &mut Option<S>,
+    make: impl FnOnce() -> Result<S>,
+) -> Result<&mut S> {
+    match slot {
+        Some(st) => {
+            st.set_zero()?;
+            Ok(st)
+        }
+        None => Ok(slot.insert(make()?)),
+    }
+}
+
+/// The default item schedule: items in turn on one state (made by `make`, reset between
+/// items), polling `interrupt` before each item.
+pub fn items_in_turn<S: StatePrimitives, T>(
+    count: usize,
+    interrupt: &Interrupt<'_>,
+    make: impl Fn() -> Result<S>,
+    job: &(dyn Fn(usize, &mut S) -> Result<T> + Sync),
+) -> Result<Vec<T>> {
+    let mut out = Vec::with_capacity(count);
+    let mut state = None;
+    for i in 0..count {
+        interrupt.check()?;
+        out.push(job(i, reuse_or_make(&mut state, &make)?)?);
+    }
+    Ok(out)
 }

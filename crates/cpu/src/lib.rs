@@ -35,9 +35,9 @@ pub use ferroq_core::memory;
 pub use scalar::Real;
 pub use state::CpuState;
 
+use ferroq_core::backend::{items_in_turn, reuse_or_make};
 use ferroq_core::{
     Backend, Capabilities, CompileOptions, DeviceKind, Error, Interrupt, Precision, Result,
-    StatePrimitives,
 };
 use rayon::prelude::*;
 use rayon::ThreadPool;
@@ -228,22 +228,10 @@ impl Backend for CpuBackend {
         job: &(dyn Fn(usize, &mut CpuState) -> Result<T> + Sync),
     ) -> Result<Vec<T>> {
         let across_items = num_qubits < self.options.parallel_threshold && self.threads() > 1;
-        let mut out = Vec::with_capacity(count);
         if !across_items {
-            let mut state: Option<CpuState> = None;
-            for i in 0..count {
-                interrupt.check()?;
-                let st = match state.as_mut() {
-                    Some(st) => {
-                        st.set_zero()?;
-                        st
-                    }
-                    None => state.insert(self.new_state(num_qubits)?),
-                };
-                out.push(job(i, st)?);
-            }
-            return Ok(out);
+            return items_in_turn(count, interrupt, || self.new_state(num_qubits), job);
         }
+        let mut out = Vec::with_capacity(count);
         let group = self.threads() * 16;
         let make = || {
             CpuState::new(
@@ -270,14 +258,7 @@ impl Backend for CpuBackend {
                         let mut slot = states[worker]
                             .lock()
                             .map_err(|_| Error::invalid("a batch item panicked"))?;
-                        let st = match slot.as_mut() {
-                            Some(st) => {
-                                st.set_zero()?;
-                                st
-                            }
-                            None => slot.insert(make()?),
-                        };
-                        job(i, st)
+                        job(i, reuse_or_make(&mut slot, make)?)
                     })
                     .collect()
             });
