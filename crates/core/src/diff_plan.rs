@@ -120,11 +120,7 @@ impl DiffPlan {
                         gate: gate.clone(),
                         targets: targets.clone(),
                         controls: controls.clone(),
-                        params: gate
-                            .params()
-                            .into_iter()
-                            .map(|p| SlotExpr::new(p, &parameters))
-                            .collect(),
+                        params: SlotExpr::of_gate(gate, &parameters),
                     }));
                 }
                 _ => {

@@ -40,6 +40,13 @@ impl SlotExpr {
                 .collect(),
         }
     }
+    /// Every parameter of `gate`, compiled against `slots`, in the gate's order.
+    pub(crate) fn of_gate(gate: &Gate, slots: &[String]) -> Vec<SlotExpr> {
+        gate.params()
+            .into_iter()
+            .map(|p| SlotExpr::new(p, slots))
+            .collect()
+    }
     /// The value for slot values `values`.
     pub(crate) fn eval(&self, values: &[f64]) -> f64 {
         self.terms
@@ -267,11 +274,7 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
                         gate: gate.clone(),
                         targets: targets.clone(),
                         controls: controls.clone(),
-                        params: gate
-                            .params()
-                            .into_iter()
-                            .map(|p| SlotExpr::new(p, &parameters))
-                            .collect(),
+                        params: SlotExpr::of_gate(gate, &parameters),
                         qubits: qubits.clone(),
                     };
                     match &ins.condition {
