@@ -116,22 +116,39 @@ impl WgpuState {
     /// for the first touch of the pages: every page is cleared explicitly, which also
     /// settles wgpu's lazy zero-initialisation of fresh buffers.
     fn initialize(&self) -> Result<()> {
-        self.scratch.lock().map_err(|_| poisoned())?.pending_init = None;
-        self.ctx.checked(|| {
-            let mut encoder =
-                self.ctx
-                    .device
-                    .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                        label: Some("ferroq initialise state"),
-                    });
+        self.discard_pending()?;
+        self.encode_and_wait("ferroq initialise state", |encoder| {
             for page in &self.pages {
                 encoder.clear_buffer(page, 0, None);
             }
             let amp = self.ctx.precision.amplitude_bytes();
             encoder.copy_buffer_to_buffer(&self.ctx.one, 0, &self.pages[0], 0, amp);
+        })
+    }
+
+    /// Records commands with `record` into one encoder, submits it and waits for the
+    /// device (outside the pending recording: for whole-state writes).
+    fn encode_and_wait(
+        &self,
+        label: &str,
+        record: impl FnOnce(&mut wgpu::CommandEncoder),
+    ) -> Result<()> {
+        self.ctx.checked(|| {
+            let mut encoder = self
+                .ctx
+                .device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(label) });
+            record(&mut encoder);
             self.ctx.submit(encoder.finish());
             self.ctx.wait()
         })
+    }
+
+    /// Drops recorded work and a pending `|0…0>`: the caller overwrites every page.
+    fn discard_pending(&self) -> Result<()> {
+        *self.pending.lock().map_err(|_| poisoned())? = Recorder::default();
+        self.scratch.lock().map_err(|_| poisoned())?.pending_init = None;
+        Ok(())
     }
 
     /// Number of pages (storage buffers) the amplitudes are split over.
@@ -300,8 +317,7 @@ impl StatePrimitives for WgpuState {
         }
         let len = self.layout.page_len() as usize;
         // Every page is overwritten, so pending work and a pending |0…0> are moot.
-        *self.pending.lock().map_err(|_| poisoned())? = Recorder::default();
-        self.scratch.lock().map_err(|_| poisoned())?.pending_init = None;
+        self.discard_pending()?;
         self.ctx.checked(|| {
             for (page, chunk) in self.pages.iter().zip(amps.chunks(len)) {
                 self.ctx
@@ -317,20 +333,11 @@ impl StatePrimitives for WgpuState {
     fn copy_from(&mut self, other: &Self) -> Result<()> {
         self.same_shape(other)?;
         other.sync()?;
-        self.set_zero()?;
-        self.scratch.lock().map_err(|_| poisoned())?.pending_init = None;
-        self.ctx.checked(|| {
-            let mut encoder =
-                self.ctx
-                    .device
-                    .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                        label: Some("ferroq copy state"),
-                    });
+        self.discard_pending()?;
+        self.encode_and_wait("ferroq copy state", |encoder| {
             for (dst, src) in self.pages.iter().zip(&other.pages) {
                 encoder.copy_buffer_to_buffer(src, 0, dst, 0, None);
             }
-            self.ctx.submit(encoder.finish());
-            self.ctx.wait()
         })
     }
 
