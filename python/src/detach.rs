@@ -54,16 +54,14 @@ impl Interrupt {
         if std::thread::current().id() != self.owner {
             return false;
         }
+        // Only the owner gets here, so the check time needs no compare-and-swap.
         let now = self.start.elapsed().as_nanos() as u64;
-        let last = self.last_ns.load(Ordering::Relaxed);
-        if now.saturating_sub(last) < POLL_INTERVAL.as_nanos() as u64
-            || self
-                .last_ns
-                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-                .is_err()
+        if now.saturating_sub(self.last_ns.load(Ordering::Relaxed))
+            < POLL_INTERVAL.as_nanos() as u64
         {
             return false;
         }
+        self.last_ns.store(now, Ordering::Relaxed);
         match Python::attach(|py| py.check_signals()) {
             Ok(()) => false,
             Err(e) => {
