@@ -239,6 +239,16 @@ impl StatePrimitives for AnyState {
     fn inner_product(&self, other: &Self) -> Result<Complex64> {
         on_pair!(self, other, a, b => a.inner_product(b))
     }
+    fn inner_product_op(&self, op: &Op, other: &Self, scratch: &mut Self) -> Result<Complex64> {
+        // The backend's own (one pass where it can), not the default through `scratch`.
+        match (self, other, scratch) {
+            (AnyState::Cpu(a), AnyState::Cpu(b), AnyState::Cpu(s)) => a.inner_product_op(op, b, s),
+            (AnyState::Wgpu(a), AnyState::Wgpu(b), AnyState::Wgpu(s)) => {
+                a.inner_product_op(op, b, s)
+            }
+            _ => Err(wrong_state()),
+        }
+    }
     fn norm_sqr(&self) -> Result<f64> {
         on_state!(self, s => s.norm_sqr())
     }
