@@ -1,0 +1,627 @@
+"""The ``ferroq.qubit`` PennyLane device (``pennylane.devices.Device`` API)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pennylane as qml
+from pennylane.devices import Device, ExecutionConfig
+from pennylane.devices.modifiers import simulator_tracking, single_tape_support
+from pennylane.devices.preprocess import (
+    decompose,
+    device_resolve_dynamic_wires,
+    no_sampling,
+    validate_adjoint_trainable_params,
+    validate_device_wires,
+    validate_measurements,
+    validate_observables,
+)
+from pennylane.exceptions import DeviceError, QuantumFunctionError
+from pennylane.measurements import (
+    CountsMP,
+    ExpectationMP,
+    ProbabilityMP,
+    SampleMP,
+    StateMP,
+    VarianceMP,
+)
+from pennylane.tape import QuantumScript
+from pennylane.transforms import broadcast_expand, defer_measurements
+from pennylane.wires import Wires
+
+import ferroq
+
+from ._translate import (
+    DIFFERENTIABLE,
+    MATRIX_OPS,
+    MAX_MATRIX_WIRES,
+    NATIVE,
+    NeedsExpansion,
+    Program,
+    Translator,
+    pauli_sentence,
+    to_observable,
+)
+
+_PRECISIONS = {
+    "double": "double",
+    "single": "single",
+    "complex128": "double",
+    "complex64": "single",
+    np.complex128: "double",
+    np.complex64: "single",
+}
+
+
+def _supported(op: qml.operation.Operator) -> bool:
+    """Ops ferroq runs without PennyLane decomposing them (see ferroq_qubit.toml)."""
+    name = op.name
+    if name in NATIVE:
+        return True
+    if name in MATRIX_OPS:
+        return len(op.wires) <= MAX_MATRIX_WIRES and op.has_matrix
+    return False
+
+
+def _adjoint_supported(op: qml.operation.Operator) -> bool:
+    """In adjoint mode, a trainable op must be one ferroq differentiates natively."""
+    if not _supported(op):
+        return False
+    if op.name in DIFFERENTIABLE:
+        return True
+    return not any(qml.math.requires_grad(d) for d in op.data)
+
+
+def _adjoint_observable(obs: qml.operation.Operator) -> bool:
+    return pauli_sentence(obs) is not None
+
+
+def _adjoint_measurement(mp: Any) -> bool:
+    return isinstance(mp, ExpectationMP) and mp.obs is not None
+
+
+@simulator_tracking
+@single_tape_support
+class FerroqQubit(Device):
+    """ferroq's state-vector simulator as a PennyLane device.
+
+    Args:
+        wires (int, Iterable, None): the number of wires or their labels (any hashable);
+            ``None`` sizes the device to each circuit.
+        shots (int, Sequence[int], None): default shots (``None``: analytic). Prefer
+            ``qml.set_shots`` on the QNode.
+        backend (str): ``"cpu"`` (default), ``"wgpu"`` or ``"auto"`` (a GPU if there is
+            one), as ``ferroq.Simulator``.
+        precision (str or numpy dtype): ``"double"`` / ``np.complex128`` or ``"single"`` /
+            ``np.complex64``; default: the backend's (the CPU's is double).
+        seed (int, None): seeds the sampling; ``None`` draws a seed from the OS.
+        threads (int, None): CPU worker threads (default: all cores).
+
+    Gates listed in ``ferroq_qubit.toml`` run natively in Rust (fixed multi-qubit
+    gates such as ``QubitUnitary`` as one dense op of up to 6 wires); everything else
+    is decomposed by PennyLane first. Expectation values and variances of Pauli sums
+    (including ``Hamiltonian``/``LinearCombination``, ``Sum``, ``Prod``, ``SProd``,
+    ``Hadamard`` and ``Hermitian``/``Projector`` of up to 6 wires, turned into Pauli sums)
+    are evaluated in Rust; other observables in numpy on ferroq's state vector. Finite
+    shots are drawn in Rust after rotating into each measurement basis (one run per group
+    of qubit-wise commuting measurements). A broadcast tape runs as one
+    ``Simulator.run_batch``. ``diff_method="adjoint"`` (also chosen by ``"best"``) uses
+    ``Simulator.gradient`` / ``Simulator.vjp``; tapes of one structure (such as a
+    broadcast tape split for differentiation) go to ``Simulator.gradient_batch`` together.
+    Mid-circuit measurements are deferred (``qml.defer_measurements``).
+    """
+
+    config_filepath = Path(__file__).parent / "ferroq_qubit.toml"
+
+    _device_options = ("backend", "precision", "seed")
+
+    def __init__(
+        self,
+        wires: Any = None,
+        shots: Any = None,
+        *,
+        backend: str = "cpu",
+        precision: Any = None,
+        seed: int | None = None,
+        threads: int | None = None,
+    ) -> None:
+        super().__init__(wires=wires, shots=shots)
+        if precision is not None:
+            key = precision if isinstance(precision, str) else np.dtype(precision).type
+            if key not in _PRECISIONS:
+                raise DeviceError(
+                    f"precision must be 'double', 'single', np.complex128 or np.complex64, got {precision!r}"
+                )
+            precision = _PRECISIONS[key]
+        self._backend = backend
+        self._precision = precision
+        self._seed = seed
+        self._sim = ferroq.Simulator(backend=backend, precision=precision, threads=threads, seed=seed)
+        self._rng = np.random.default_rng(seed)
+        self._translator = Translator()
+
+    @property
+    def name(self) -> str:
+        return "ferroq.qubit"
+
+    @property
+    def simulator(self) -> ferroq.Simulator:
+        """The ``ferroq.Simulator`` that runs this device's circuits."""
+        return self._sim
+
+    # ------------------------------------------------------------------ configuration
+
+    def setup_execution_config(
+        self, config: ExecutionConfig | None = None, circuit: QuantumScript | None = None
+    ) -> ExecutionConfig:
+        config = config or ExecutionConfig()
+        for option in config.device_options:
+            if option not in self._device_options:
+                raise DeviceError(f"device option {option} not present on {self}")
+        updated: dict[str, Any] = {}
+        if config.gradient_method == "best":
+            updated["gradient_method"] = "adjoint"
+        adjoint = updated.get("gradient_method", config.gradient_method) == "adjoint"
+        if config.use_device_jacobian_product is None:
+            updated["use_device_jacobian_product"] = adjoint
+        if config.use_device_gradient is None:
+            updated["use_device_gradient"] = adjoint
+        if config.grad_on_execution is None and updated.get("use_device_gradient", config.use_device_gradient):
+            updated["grad_on_execution"] = True
+        mcm = config.mcm_config
+        if mcm.mcm_method not in (None, "deferred"):
+            raise DeviceError(
+                f"mcm_method={mcm.mcm_method!r} is not supported by ferroq.qubit; "
+                "mid-circuit measurements are deferred (mcm_method='deferred')"
+            )
+        if mcm.postselect_mode == "fill-shots":
+            raise DeviceError("postselect_mode='fill-shots' is not supported by ferroq.qubit")
+        updated["mcm_config"] = replace(mcm, mcm_method="deferred")
+        options = dict(config.device_options)
+        for option in self._device_options:
+            options.setdefault(option, getattr(self, f"_{option}"))
+        return replace(config, **updated, device_options=options)
+
+    def preprocess_transforms(
+        self, execution_config: ExecutionConfig | None = None
+    ) -> qml.CompilePipeline:
+        config = execution_config or ExecutionConfig()
+        pipeline = qml.CompilePipeline()
+        pipeline.add_transform(validate_measurements, name=self.name)
+        pipeline.add_transform(validate_observables, self.capabilities.supports_observable, name=self.name)
+        pipeline.add_transform(defer_measurements, allow_postselect=False)
+        pipeline.add_transform(
+            decompose,
+            stopping_condition=_supported,
+            skip_initial_state_prep=True,
+            name=self.name,
+            device_wires=self.wires,
+            target_gates=self.capabilities.gate_set(),
+        )
+        pipeline.add_transform(device_resolve_dynamic_wires, wires=self.wires, allow_resets=False)
+        pipeline.add_transform(validate_device_wires, self.wires, name=self.name)
+        if config.gradient_method == "adjoint":
+            name = f"adjoint + {self.name}"
+            pipeline.add_transform(no_sampling, name=name)
+            pipeline.add_transform(broadcast_expand)
+            pipeline.add_transform(
+                decompose,
+                stopping_condition=_adjoint_supported,
+                skip_initial_state_prep=False,
+                name=name,
+                device_wires=self.wires,
+                target_gates=self.capabilities.gate_set(differentiable=True),
+            )
+            pipeline.add_transform(validate_observables, stopping_condition=_adjoint_observable, name=name)
+            pipeline.add_transform(
+                validate_measurements, analytic_measurements=_adjoint_measurement, name=name
+            )
+            pipeline.add_transform(validate_adjoint_trainable_params)
+        return pipeline
+
+    def supports_derivatives(
+        self, execution_config: ExecutionConfig | None = None, circuit: QuantumScript | None = None
+    ) -> bool:
+        if execution_config is None and circuit is None:
+            return True
+        if execution_config is None or execution_config.gradient_method not in ("adjoint", "best"):
+            return False
+        if circuit is None:
+            return True
+        program = self.preprocess_transforms(replace(execution_config, gradient_method="adjoint"))
+        try:
+            program((circuit,))
+        except (DeviceError, QuantumFunctionError, qml.exceptions.DecompositionUndefinedError, AttributeError):
+            return False
+        return True
+
+    def supports_vjp(
+        self, execution_config: ExecutionConfig | None = None, circuit: QuantumScript | None = None
+    ) -> bool:
+        return self.supports_derivatives(execution_config, circuit)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _wire_map(self, tape: QuantumScript) -> dict[Any, int]:
+        wires = self.wires if self.wires is not None else tape.wires
+        return {w: i for i, w in enumerate(wires)}
+
+    def _next_seed(self) -> int:
+        return int(self._rng.integers(0, 2**63 - 1))
+
+    # ------------------------------------------------------------------ execution
+
+    def execute(self, circuits: Sequence[QuantumScript], execution_config: ExecutionConfig | None = None):  # type: ignore[override]
+        return tuple(self._execute_one(t) for t in circuits)
+
+    def _execute_one(self, tape: QuantumScript) -> Any:
+        wmap = self._wire_map(tape)
+        try:
+            prog = self._translator.translate(tape, wmap, None)
+        except NeedsExpansion:
+            tapes, post = broadcast_expand(tape)
+            return post(tuple(self._execute_one(t) for t in tapes))
+        mps = list(tape.measurements)
+        if tape.shots:
+            if prog.batch is None:
+                return _shots_result(self._sample(tape, prog, wmap, None), tape)
+            rows = [self._sample(tape, prog, wmap, b) for b in range(prog.batch)]
+            per_bin = [[_stack_batch([r[k][i] for r in rows]) for i in range(len(mps))] for k in range(len(rows[0]))]
+            return _shots_result(per_bin, tape)
+        if prog.batch is None:
+            values = self._analytic(tape, prog, wmap)
+        else:
+            values = self._analytic_batch(tape, prog, wmap)
+        return values[0] if len(values) == 1 else tuple(values)
+
+    def _analytic(self, tape: QuantumScript, prog: Program, wmap: dict[Any, int]) -> list[Any]:
+        res = self._sim.run(prog.circuit, prog.params())
+        n = len(wmap)
+        out: list[Any] = [None] * len(tape.measurements)
+        observables: list[ferroq.Observable] = []
+        slots: list[tuple[int, str, int, int]] = []  # (mp index, kind, obs index, obs2 index)
+        state: np.ndarray | None = None
+
+        def statevector() -> np.ndarray:
+            nonlocal state
+            if state is None:
+                state = np.asarray(res.statevector) * prog.phase()
+            return state
+
+        for i, mp in enumerate(tape.measurements):
+            if isinstance(mp, (ExpectationMP, VarianceMP)) and mp.obs is not None:
+                ps = pauli_sentence(mp.obs)
+                if ps is not None:
+                    observables.append(to_observable(ps, wmap))
+                    if isinstance(mp, VarianceMP):
+                        observables.append(to_observable((ps @ ps), wmap))
+                        slots.append((i, "var", len(observables) - 2, len(observables) - 1))
+                    else:
+                        slots.append((i, "expval", len(observables) - 1, -1))
+                    continue
+            if type(mp) is ProbabilityMP and mp.obs is None and mp.mv is None:
+                if len(mp.wires) == 0 or list(mp.wires) == list(wmap):
+                    out[i] = np.asarray(res.probabilities())
+                else:
+                    out[i] = np.asarray(res.marginal([n - 1 - wmap[w] for w in reversed(mp.wires)]))
+                continue
+            if type(mp) is StateMP and len(mp.wires) == 0:
+                out[i] = statevector()
+                continue
+            out[i] = mp.map_wires(wmap).process_state(statevector(), Wires(range(n)))
+        if observables:
+            ev = np.asarray(res.expectations(observables))
+            for i, kind, a, b in slots:
+                out[i] = np.float64(ev[a]) if kind == "expval" else np.float64(max(ev[b] - ev[a] ** 2, 0.0))
+        return out
+
+    def _analytic_batch(self, tape: QuantumScript, prog: Program, wmap: dict[Any, int]) -> list[Any]:
+        n = len(wmap)
+        mps = tape.measurements
+        sentences = [
+            pauli_sentence(mp.obs) if isinstance(mp, (ExpectationMP, VarianceMP)) and mp.obs is not None else None
+            for mp in mps
+        ]
+        if all(s is not None for s in sentences):
+            observables = []
+            for mp, ps in zip(mps, sentences):
+                observables.append(to_observable(ps, wmap))
+                if isinstance(mp, VarianceMP):
+                    observables.append(to_observable(ps @ ps, wmap))
+            ev = np.asarray(self._sim.run_batch(prog.circuit, prog.params(), observables))
+            out, j = [], 0
+            for mp in mps:
+                if isinstance(mp, VarianceMP):
+                    out.append(np.maximum(ev[:, j + 1] - ev[:, j] ** 2, 0.0))
+                    j += 2
+                else:
+                    out.append(ev[:, j].copy())
+                    j += 1
+            return out
+        states = np.asarray(self._sim.run_batch(prog.circuit, prog.params(), readout="statevector"))
+        phase = np.broadcast_to(prog.phase(), (states.shape[0],))
+        states = states * phase[:, None]
+        out = []
+        for mp in mps:
+            if type(mp) is StateMP and len(mp.wires) == 0:
+                out.append(states)
+                continue
+            m = mp.map_wires(wmap)
+            out.append(np.stack([np.asarray(m.process_state(s, Wires(range(n)))) for s in states]))
+        return out
+
+    # ------------------------------------------------------------------ sampling
+
+    def _sample(self, tape: QuantumScript, prog: Program, wmap: dict[Any, int], row: int | None) -> list[list[Any]]:
+        """Per shot bin, per measurement: the results of one (batch row of a) tape."""
+        n = len(wmap)
+        groups = _group_for_sampling(tape.measurements, list(wmap))
+        shots = tape.shots
+        bins = list(shots.bins())
+        results: list[list[Any]] = [[None] * len(tape.measurements) for _ in bins]
+        part_values: dict[tuple[int, int], list[np.ndarray]] = {}
+        params = prog.row(row) if row is not None else prog.params()
+        for g in groups:
+            if g.diag_ops:
+                gprog = self._translator.translate(tape, wmap, None, extra_ops=g.diag_ops)
+                gparams = gprog.row(row) if row is not None else gprog.params()
+            else:
+                gprog, gparams = prog, params
+            res = self._sim.run(gprog.circuit, gparams)
+            idx = np.asarray(res.sample_indices(shots.total_shots, self._next_seed()), dtype=np.uint64)
+            shifts = np.arange(n - 1, -1, -1, dtype=np.uint64)
+            bits = ((idx[:, None] >> shifts[None, :]) & np.uint64(1)).astype(np.int64)
+            for unit in g.units:
+                for k, (lo, hi) in enumerate(bins):
+                    b = bits[lo:hi]
+                    if unit.kind == "pl":
+                        mp = tape.measurements[unit.mp].map_wires(wmap)
+                        results[k][unit.mp] = mp.process_samples(b, Wires(range(n)))
+                    else:
+                        vals = np.zeros(hi - lo)
+                        for coef, word in unit.terms:
+                            if word:
+                                cols = [wmap[w] for w in word]
+                                vals = vals + coef * np.prod(1 - 2 * b[:, cols], axis=1)
+                            else:
+                                vals = vals + coef
+                        part_values.setdefault((unit.mp, k), []).append(vals)
+        for i, mp in enumerate(tape.measurements):
+            for k in range(len(bins)):
+                if results[k][i] is not None:
+                    continue
+                parts = part_values.get((i, k), [])
+                if isinstance(mp, VarianceMP):
+                    results[k][i] = np.float64(np.var(parts[0]))
+                else:
+                    results[k][i] = np.float64(sum(float(np.mean(p)) for p in parts))
+        return results
+
+    # ------------------------------------------------------------------ derivatives
+
+    def _gradient_programs(self, circuits: Sequence[QuantumScript]) -> list[tuple[Program, list[ferroq.Observable], list[int]]]:
+        out = []
+        for tape in circuits:
+            if tape.shots:
+                raise QuantumFunctionError(
+                    "Requested adjoint differentiation to be computed with finite shots. "
+                    "The derivative is always exact when using the adjoint differentiation method."
+                )
+            for mp in tape.measurements:
+                if not isinstance(mp, ExpectationMP):
+                    raise QuantumFunctionError(
+                        "Adjoint differentiation method does not support measurement "
+                        f"{type(mp).__name__} (only expectation values)"
+                    )
+            wmap = self._wire_map(tape)
+            prog = self._translator.translate(tape, wmap, frozenset(tape.trainable_params))
+            obs = []
+            for mp in tape.measurements:
+                ps = pauli_sentence(mp.obs)
+                if ps is None:
+                    raise DeviceError(f"ferroq.qubit cannot differentiate {mp.obs} with the adjoint method")
+                obs.append(to_observable(ps, wmap))
+            out.append((prog, obs, list(tape.trainable_params)))
+        return out
+
+    def _jacobians(self, circuits: Sequence[QuantumScript]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Values (k,) and Jacobians (k, P) over the trainable parameters, per tape;
+        tapes that share one compiled circuit and observables go to Rust as one batch."""
+        progs = self._gradient_programs(circuits)
+        values: list[Any] = [None] * len(progs)
+        jacs: list[Any] = [None] * len(progs)
+        groups: dict[tuple, list[int]] = {}
+        for i, (prog, obs, _) in enumerate(progs):
+            key = (id(prog.circuit), tuple(prog.names), tuple(repr(o.terms) for o in obs))
+            groups.setdefault(key, []).append(i)
+        for members in groups.values():
+            prog, obs, _ = progs[members[0]]
+            k = len(obs)
+            if not prog.names:
+                for i in members:
+                    p, o, tp = progs[i]
+                    v = np.asarray(self._sim.run(p.circuit, {}).expectations(o)) if k else np.zeros(0)
+                    values[i], jacs[i] = v, np.zeros((k, len(tp)))
+                continue
+            if len(members) == 1:
+                v, j = self._sim.gradient(prog.circuit, obs, prog.params())
+                rows = [(np.asarray(v), np.asarray(j))]
+            else:
+                table = {name: np.array([float(progs[i][0].values[c]) for i in members]) for c, name in enumerate(prog.names)}
+                v, j = self._sim.gradient_batch(prog.circuit, obs, table)
+                rows = [(np.asarray(v[r]), np.asarray(j[r])) for r in range(len(members))]
+            columns = {name: c for c, name in enumerate(prog.circuit.parameters)}
+            for i, (v, j) in zip(members, rows):
+                p, _, tp = progs[i]
+                full = np.zeros((k, len(tp)))
+                for t, pidx in enumerate(tp):
+                    c = columns.get(f"a{pidx:05d}")
+                    if c is not None:
+                        full[:, t] = j[:, c]
+                values[i], jacs[i] = v, full
+        return values, jacs
+
+    def compute_derivatives(self, circuits: Sequence[QuantumScript], execution_config: ExecutionConfig | None = None):  # type: ignore[override]
+        _, jacs = self._jacobians(circuits)
+        return tuple(_format_jacobian(j) for j in jacs)
+
+    def execute_and_compute_derivatives(self, circuits: Sequence[QuantumScript], execution_config: ExecutionConfig | None = None):  # type: ignore[override]
+        values, jacs = self._jacobians(circuits)
+        results = tuple(_format_values(v) for v in values)
+        return results, tuple(_format_jacobian(j) for j in jacs)
+
+    def _vjps(self, circuits: Sequence[QuantumScript], cotangents: Sequence[Any]) -> tuple[list[Any], list[np.ndarray]]:
+        progs = self._gradient_programs(circuits)
+        values, vjps = [], []
+        for (prog, obs, tp), cot in zip(progs, cotangents):
+            k = len(obs)
+            w = np.asarray(cot, dtype=float).reshape(-1) if k else np.zeros(0)
+            if w.shape != (k,):
+                raise ValueError(f"the cotangent has {w.size} entries for {k} expectation values")
+            if not prog.names or not np.any(w):
+                v = np.asarray(self._sim.run(prog.circuit, prog.params()).expectations(obs)) if k else np.zeros(0)
+                values.append(v)
+                vjps.append(np.zeros(len(tp)))
+                continue
+            v, g = self._sim.vjp(prog.circuit, obs, w, prog.params())
+            columns = {name: c for c, name in enumerate(prog.circuit.parameters)}
+            out = np.zeros(len(tp))
+            for t, pidx in enumerate(tp):
+                c = columns.get(f"a{pidx:05d}")
+                if c is not None:
+                    out[t] = g[c]
+            values.append(np.asarray(v))
+            vjps.append(out)
+        return values, vjps
+
+    def compute_vjp(self, circuits: Sequence[QuantumScript], cotangents: Sequence[Any], execution_config: ExecutionConfig | None = None):  # type: ignore[override]
+        return tuple(self._vjps(circuits, cotangents)[1])
+
+    def execute_and_compute_vjp(self, circuits: Sequence[QuantumScript], cotangents: Sequence[Any], execution_config: ExecutionConfig | None = None):  # type: ignore[override]
+        values, vjps = self._vjps(circuits, cotangents)
+        return tuple(_format_values(v) for v in values), tuple(vjps)
+
+
+# ---------------------------------------------------------------------- result helpers
+
+
+def _format_values(v: np.ndarray) -> Any:
+    v = np.asarray(v)
+    if v.shape == (1,):
+        return np.float64(v[0])
+    return tuple(np.float64(x) for x in v)
+
+
+def _format_jacobian(j: np.ndarray) -> Any:
+    k, p = j.shape
+    if k == 1 and p == 1:
+        return np.array(j[0, 0])
+    if k == 1:
+        return tuple(np.array(x) for x in j[0])
+    if p == 1:
+        return tuple(np.array(x) for x in j[:, 0])
+    return tuple(tuple(np.array(x) for x in row) for row in j)
+
+
+def _stack_batch(items: list[Any]) -> Any:
+    if isinstance(items[0], dict):
+        return tuple(items)
+    return np.stack([np.asarray(x) for x in items])
+
+
+def _shots_result(per_bin: list[list[Any]], tape: QuantumScript) -> Any:
+    single = len(tape.measurements) == 1
+    bins = [r[0] if single else tuple(r) for r in per_bin]
+    if tape.shots.has_partitioned_shots:
+        return tuple(bins)
+    return bins[0]
+
+
+class _Unit:
+    __slots__ = ("mp", "kind", "terms")
+
+    def __init__(self, mp: int, kind: str, terms: list[tuple[float, tuple]] | None = None) -> None:
+        self.mp = mp
+        self.kind = kind  # "pl": mp.process_samples on the group's bits; "pauli": terms
+        self.terms = terms or []
+
+
+class _Group:
+    __slots__ = ("basis", "diag_ops", "units", "fixed")
+
+    def __init__(self, basis: dict[Any, str] | None, diag_ops: list[Any], fixed: bool) -> None:
+        self.basis = basis  # wire -> "X"/"Y"/"Z" for Pauli-basis groups
+        self.diag_ops = diag_ops
+        self.units: list[_Unit] = []
+        self.fixed = fixed  # a group of non-Pauli diagonalising gates (not mergeable)
+
+
+def _pauli_rotation(basis: dict[Any, str]) -> list[Any]:
+    ops = []
+    for w, p in basis.items():
+        if p == "X":
+            ops.append(qml.Hadamard(w))
+        elif p == "Y":
+            ops += [qml.adjoint(qml.S(w)), qml.Hadamard(w)]
+    return ops
+
+
+def _qwc_basis(ps: Any) -> dict[Any, str] | None:
+    """The common measurement basis of a qubit-wise commuting Pauli sentence, else None."""
+    basis: dict[Any, str] = {}
+    for word in ps:
+        for w, p in word.items():
+            if basis.setdefault(w, p) != p:
+                return None
+    return basis
+
+
+def _group_for_sampling(mps: Sequence[Any], all_wires: list[Any]) -> list[_Group]:
+    """Measurements grouped so that each group needs one run and one set of samples:
+    Pauli-basis groups (merged greedily while qubit-wise compatible; measurements
+    without an observable ask for Z on their wires) and one group per other
+    diagonalising basis."""
+    groups: list[_Group] = []
+
+    def place(basis: dict[Any, str], unit: _Unit) -> None:
+        for g in groups:
+            if g.fixed or g.basis is None:
+                continue
+            if all(g.basis.get(w, p) == p for w, p in basis.items()):
+                g.basis.update(basis)
+                g.units.append(unit)
+                return
+        g = _Group(dict(basis), [], False)
+        g.units.append(unit)
+        groups.append(g)
+
+    for i, mp in enumerate(mps):
+        obs = mp.obs
+        if obs is None:
+            # computational-basis samples (of wires, or of deferred mid-circuit measurements)
+            wires = mp.wires if len(mp.wires) else all_wires
+            place({w: "Z" for w in wires}, _Unit(i, "pl"))
+            continue
+        ps = pauli_sentence(obs)
+        if isinstance(mp, (ExpectationMP, VarianceMP)) and ps is not None:
+            basis = _qwc_basis(ps)
+            terms = [(float(np.real(complex(c))), tuple(word.keys())) for word, c in ps.items()]
+            if basis is not None:
+                place(basis, _Unit(i, "pauli", terms))
+                continue
+            if isinstance(mp, ExpectationMP):
+                for (word, c), (coef, wires) in zip(ps.items(), terms):
+                    place(dict(word.items()), _Unit(i, "pauli", [(coef, wires)]))
+                continue
+        # a measurement in its observable's own eigenbasis (PennyLane's diagonalising gates)
+        g = _Group(None, list(obs.diagonalizing_gates()), True)
+        g.units.append(_Unit(i, "pl"))
+        groups.append(g)
+    for g in groups:
+        if not g.fixed:
+            g.diag_ops = _pauli_rotation(g.basis or {})
+    return groups
