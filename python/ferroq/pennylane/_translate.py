@@ -31,6 +31,11 @@ import ferroq
 # CPU runs up to 12, but a 2^k x 2^k matrix grows fast). Wider ones are decomposed.
 MAX_MATRIX_WIRES = 6
 
+# Widest observable without a Pauli representation (Hermitian, Projector, ...) turned
+# into a Pauli sum (at most 4^k terms) so that Rust evaluates it; wider ones are
+# measured by PennyLane's own state-vector code on ferroq's state.
+MAX_DECOMPOSED_WIRES = 4
+
 # PennyLane ops run as one fixed dense matrix (non-differentiable through the adjoint
 # method: the adjoint preprocessing decomposes them when a parameter is trainable).
 MATRIX_OPS = frozenset(
@@ -231,10 +236,10 @@ class Translator:
                 calls.append((method, *[P(i) for i in range(k)], *ws))
             elif name == "Rot":
                 a, b, c = P(0), P(1), P(2)
-                calls += [("rz", a, ws[0]), ("ry", b, ws[0]), ("rz", c, ws[0])]
+                calls.extend([("rz", a, ws[0]), ("ry", b, ws[0]), ("rz", c, ws[0])])
             elif name == "CRot":
                 a, b, c = P(0), P(1), P(2)
-                calls += [("crz", a, ws[0], ws[1]), ("cry", b, ws[0], ws[1]), ("crz", c, ws[0], ws[1])]
+                calls.extend([("crz", a, ws[0], ws[1]), ("cry", b, ws[0], ws[1]), ("crz", c, ws[0], ws[1])])
             elif name == "U2":
                 calls.append(("u", float(np.pi / 2), P(0), P(1), ws[0]))
             elif name == "GlobalPhase":
@@ -246,13 +251,13 @@ class Translator:
             elif name == "MultiControlledX":
                 cvals = op.hyperparameters.get("control_values") or [True] * (len(ws) - 1)
                 zeros = [c for c, v in zip(ws[:-1], cvals) if not v]
-                calls += [("x", c) for c in zeros]
+                calls.extend([("x", c) for c in zeros])
                 calls.append(("mcx", tuple(ws[:-1]), ws[-1]))
-                calls += [("x", c) for c in zeros]
+                calls.extend([("x", c) for c in zeros])
             elif first and name == "BasisState":
                 fixed(op)
                 bits = np.asarray(op.data[0]).reshape(-1)
-                calls += [("x", w) for w, b in zip(ws, bits) if int(b)]
+                calls.extend([("x", w) for w, b in zip(ws, bits) if int(b)])
             elif first and name == "StatePrep" and len(ws) <= MAX_MATRIX_WIRES:
                 fixed(op)
                 u, alpha = _householder(op.state_vector(wire_order=op.wires).reshape(-1))
@@ -313,7 +318,8 @@ def _key_item(call: tuple) -> tuple:
 def pauli_sentence(obs: qml.operation.Operator) -> Any | None:
     """The observable as a PennyLane PauliSentence with real coefficients, or None."""
     ps = getattr(obs, "pauli_rep", None)
-    if ps is None and obs.name in ("Hermitian", "Projector") and len(obs.wires) <= MAX_MATRIX_WIRES:
+    if ps is None and len(obs.wires) <= MAX_DECOMPOSED_WIRES and obs.has_matrix:
+        # Hadamard, Hermitian, Projector, products with them: 4^k Pauli terms at most
         try:
             ps = qml.pauli_decompose(obs.matrix(), wire_order=obs.wires, pauli=True)
         except Exception:  # noqa: BLE001

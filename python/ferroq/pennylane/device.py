@@ -11,6 +11,7 @@ import numpy as np
 import pennylane as qml
 from pennylane.devices import Device, ExecutionConfig
 from pennylane.devices.modifiers import simulator_tracking, single_tape_support
+from pennylane.devices.qubit import measure as measure_state
 from pennylane.devices.preprocess import (
     decompose,
     device_resolve_dynamic_wires,
@@ -312,7 +313,7 @@ class FerroqQubit(Device):
             if type(mp) is StateMP and len(mp.wires) == 0:
                 out[i] = statevector()
                 continue
-            out[i] = mp.map_wires(wmap).process_state(statevector(), Wires(range(n)))
+            out[i] = measure_state(mp.map_wires(wmap), statevector().reshape((2,) * n))
         if observables:
             ev = np.asarray(res.expectations(observables))
             for i, kind, a, b in slots:
@@ -351,7 +352,7 @@ class FerroqQubit(Device):
                 out.append(states)
                 continue
             m = mp.map_wires(wmap)
-            out.append(np.stack([np.asarray(m.process_state(s, Wires(range(n)))) for s in states]))
+            out.append(measure_state(m, states.reshape((-1,) + (2,) * n), is_state_batched=True))
         return out
 
     # ------------------------------------------------------------------ sampling
