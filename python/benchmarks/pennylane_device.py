@@ -69,11 +69,11 @@ def machine() -> dict[str, Any]:
 
 
 def _lightning_version() -> str | None:
-    try:
-        import pennylane_lightning
+    from importlib.metadata import PackageNotFoundError, version
 
-        return str(pennylane_lightning.__version__)
-    except Exception:  # noqa: BLE001
+    try:
+        return version("pennylane_lightning")
+    except PackageNotFoundError:
         return None
 
 

@@ -233,12 +233,12 @@ class FerroqQubit(Device):
             return False
         if circuit is None:
             return True
-        program = self.preprocess_transforms(replace(execution_config, gradient_method="adjoint"))
-        try:
-            program((circuit,))
-        except (DeviceError, QuantumFunctionError, qml.exceptions.DecompositionUndefinedError, AttributeError):
+        # A cheap check (PennyLane asks on every QNode call): what the adjoint
+        # preprocessing would refuse. Operations are not checked; anything ferroq cannot
+        # differentiate is decomposed by that preprocessing.
+        if circuit.shots:
             return False
-        return True
+        return all(_adjoint_measurement(mp) and _adjoint_observable(mp.obs) for mp in circuit.measurements)
 
     def supports_vjp(
         self, execution_config: ExecutionConfig | None = None, circuit: QuantumScript | None = None
