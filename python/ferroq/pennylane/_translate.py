@@ -1,3 +1,4 @@
+# mypy: disable-error-code="import-untyped"
 """PennyLane tapes to ferroq circuits.
 
 Wire order: PennyLane is big-endian (the first wire is the most significant bit of a
@@ -235,8 +236,14 @@ class Translator:
                 method, k = SIMPLE_GATES[name]
                 calls.append((method, *[P(i) for i in range(k)], *ws))
             elif name == "Rot":
+                # Rot(phi, theta, omega) = RZ(omega) RY(theta) RZ(phi)
+                #                        = exp(-i (phi + omega) / 2) U(theta, omega, phi):
+                # one ferroq gate (one adjoint step for three parameters), phase tracked.
                 a, b, c = P(0), P(1), P(2)
-                calls.extend([("rz", a, ws[0]), ("ry", b, ws[0]), ("rz", c, ws[0])])
+                calls.append(("u", b, c, a, ws[0]))
+                for i in (0, 2):
+                    v = op.data[i]
+                    phase_terms.append((-0.5, np.asarray(v, dtype=float) if np.ndim(v) else float(v)))
             elif name == "CRot":
                 a, b, c = P(0), P(1), P(2)
                 calls.extend([("crz", a, ws[0], ws[1]), ("cry", b, ws[0], ws[1]), ("crz", c, ws[0], ws[1])])

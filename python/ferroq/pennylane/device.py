@@ -1,3 +1,4 @@
+# mypy: disable-error-code="import-untyped"
 """The ``ferroq.qubit`` PennyLane device (``pennylane.devices.Device`` API)."""
 
 from __future__ import annotations
@@ -290,7 +291,7 @@ class FerroqQubit(Device):
         def statevector() -> np.ndarray:
             nonlocal state
             if state is None:
-                state = np.asarray(res.statevector) * prog.phase()
+                state = np.asarray(res.statevector) * np.asarray(prog.phase())
             return state
 
         for i, mp in enumerate(tape.measurements):
@@ -330,6 +331,7 @@ class FerroqQubit(Device):
         if all(s is not None for s in sentences):
             observables = []
             for mp, ps in zip(mps, sentences):
+                assert ps is not None
                 observables.append(to_observable(ps, wmap))
                 if isinstance(mp, VarianceMP):
                     observables.append(to_observable(ps @ ps, wmap))
