@@ -368,3 +368,46 @@ def test_tracker_counts_executions() -> None:
         c(0.1)
         c(0.2)
     assert tracker.totals["executions"] == 2
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # PennyLane 0.45 on newer JAX
+@pytest.mark.parametrize("device_vjp", [True, False])
+def test_jax_interface_jacobian_grad_and_jit(device_vjp) -> None:
+    jax = pytest.importorskip("jax")
+    jnp = jax.numpy
+    jax.config.update("jax_enable_x64", True)
+
+    def circuit(x):
+        qml.RX(x[0], wires=0)
+        qml.CNOT(wires=[0, 1])
+        qml.RY(x[1], wires=1)
+        qml.CRZ(x[0], wires=[1, 0])
+        return qml.expval(qml.Z(1)), qml.expval(qml.X(0) @ qml.Z(1))
+
+    f = qml.QNode(circuit, ferroq_dev(2), diff_method="adjoint", interface="jax", device_vjp=device_vjp)
+    g = qml.QNode(circuit, default_dev(2), interface="jax")
+    x = jnp.array([0.3, 0.7])
+    np.testing.assert_allclose(
+        jax.jacobian(lambda x: jnp.stack(f(x)))(x), jax.jacobian(lambda x: jnp.stack(g(x)))(x), atol=1e-8
+    )
+    scalar = lambda q: lambda x: q(x)[0] + 2 * q(x)[1]  # noqa: E731
+    np.testing.assert_allclose(jax.jit(jax.grad(scalar(f)))(x), jax.grad(scalar(g))(x), atol=1e-8)
+
+
+def test_torch_interface_backward() -> None:
+    torch = pytest.importorskip("torch")
+
+    def circuit(x):
+        qml.RX(x[0], wires=0)
+        qml.CNOT(wires=[0, 1])
+        qml.RY(x[1], wires=1)
+        return qml.expval(qml.Z(1) + 0.5 * qml.X(0))
+
+    for dev, kw in ((ferroq_dev(2), {"diff_method": "adjoint"}), (default_dev(2), {})):
+        x = torch.tensor([0.3, 0.7], dtype=torch.float64, requires_grad=True)
+        qml.QNode(circuit, dev, interface="torch", **kw)(x).backward()
+        if kw:
+            got = x.grad.detach().numpy()
+        else:
+            want = x.grad.detach().numpy()
+    np.testing.assert_allclose(got, want, atol=1e-8)

@@ -180,8 +180,8 @@ class FerroqQubit(Device):
                 f"mcm_method={mcm.mcm_method!r} is not supported by ferroq.qubit; "
                 "mid-circuit measurements are deferred (mcm_method='deferred')"
             )
-        if mcm.postselect_mode == "fill-shots":
-            raise DeviceError("postselect_mode='fill-shots' is not supported by ferroq.qubit")
+        # postselect_mode needs no check: postselection itself is refused when the
+        # measurements are deferred (defer_measurements(allow_postselect=False)).
         updated["mcm_config"] = replace(mcm, mcm_method="deferred")
         options = dict(config.device_options)
         for option in self._device_options:
@@ -478,13 +478,27 @@ class FerroqQubit(Device):
         return results, tuple(_format_jacobian(j) for j in jacs)
 
     def _vjps(self, circuits: Sequence[QuantumScript], cotangents: Sequence[Any]) -> tuple[list[Any], list[np.ndarray]]:
+        """Values and vector-Jacobian products per tape. A cotangent is one number per
+        expectation value (``Simulator.vjp``: one backward sweep with the folded
+        observable), or a batch of them (shape ``(k, B)``, ``(B,)`` for k = 1, as JAX's
+        ``jacobian`` sends): then the Jacobian is computed once and contracted, giving
+        shape ``(P, B)``."""
         progs = self._gradient_programs(circuits)
         values, vjps = [], []
         for (prog, obs, tp), cot in zip(progs, cotangents):
             k = len(obs)
-            w = np.asarray(cot, dtype=float).reshape(-1) if k else np.zeros(0)
-            if w.shape != (k,):
-                raise ValueError(f"the cotangent has {w.size} entries for {k} expectation values")
+            if k == 1:
+                w = np.asarray(cot, dtype=float)
+                w = w.reshape(1) if w.ndim == 0 else w.reshape(1, -1)
+            else:
+                w = np.asarray([np.asarray(c, dtype=float) for c in cot])
+            if w.shape[:1] != (k,) or w.ndim > 2:
+                raise ValueError(f"cotangent of shape {np.shape(cot)} for {k} expectation values")
+            if w.ndim == 2:  # batched cotangents
+                v, jac = self._jacobians([circuits[len(values)]])
+                values.append(v[0])
+                vjps.append(np.asarray(jac[0]).T @ w)
+                continue
             if not prog.names or not np.any(w):
                 v = np.asarray(self._sim.run(prog.circuit, prog.params()).expectations(obs)) if k else np.zeros(0)
                 values.append(v)
@@ -502,11 +516,11 @@ class FerroqQubit(Device):
         return values, vjps
 
     def compute_vjp(self, circuits: Sequence[QuantumScript], cotangents: Sequence[Any], execution_config: ExecutionConfig | None = None):  # type: ignore[override]
-        return tuple(self._vjps(circuits, cotangents)[1])
+        return tuple(tuple(v) for v in self._vjps(circuits, cotangents)[1])
 
     def execute_and_compute_vjp(self, circuits: Sequence[QuantumScript], cotangents: Sequence[Any], execution_config: ExecutionConfig | None = None):  # type: ignore[override]
         values, vjps = self._vjps(circuits, cotangents)
-        return tuple(_format_values(v) for v in values), tuple(vjps)
+        return tuple(_format_values(v) for v in values), tuple(tuple(v) for v in vjps)
 
 
 # ---------------------------------------------------------------------- result helpers
