@@ -125,15 +125,17 @@ def vqe(dev_name: str, n: int, layers: int, steps: int) -> tuple[float, float]:
 
     @qml.qnode(dev, diff_method="adjoint")
     def energy(p):
-        for l in range(layers):
+        for layer in range(layers):
             for q in range(n):
-                qml.RY(p[l, q, 0], wires=q)
-                qml.RZ(p[l, q, 1], wires=q)
+                qml.RY(p[layer, q, 0], wires=q)
+                qml.RZ(p[layer, q, 1], wires=q)
             for q in range(n):
                 qml.CNOT(wires=[q, (q + 1) % n])
         return qml.expval(H)
 
-    p0 = pnp.array(np.random.default_rng(2).uniform(0, 0.5, size=(layers, n, 2)), requires_grad=True)
+    p0 = pnp.array(
+        np.random.default_rng(2).uniform(0, 0.5, size=(layers, n, 2)), requires_grad=True
+    )
     opt = qml.GradientDescentOptimizer(stepsize=0.05)
     energy(p0)  # warm-up
     t = time.perf_counter()
@@ -165,11 +167,15 @@ def main() -> int:
         t, g = sel_gradient(d, args.sel_qubits, args.sel_layers, args.repeats)
         sel[d] = t
         grads[d] = g
-        print(f"SEL n={args.sel_qubits} L={args.sel_layers} qml.grad adjoint  {d:16s} {t * 1e3:10.1f} ms")
+        print(
+            f"SEL n={args.sel_qubits} L={args.sel_layers} qml.grad adjoint  {d:16s} {t * 1e3:10.1f} ms"
+        )
     err = float(np.max(np.abs(grads[devices[0]] - grads[devices[1]])))
     sel["max_abs_diff"] = err
     sel["ratio_ferroq_over_lightning"] = sel[devices[0]] / sel[devices[1]]
-    print(f"  ferroq / lightning = {sel['ratio_ferroq_over_lightning']:.3f}   max |dgrad| = {err:.2e}")
+    print(
+        f"  ferroq / lightning = {sel['ratio_ferroq_over_lightning']:.3f}   max |dgrad| = {err:.2e}"
+    )
     info["results"]["sel_gradient"] = sel
 
     v: dict[str, Any] = {}
@@ -178,10 +184,14 @@ def main() -> int:
         t, e = vqe(d, args.vqe_qubits, args.vqe_layers, args.vqe_steps)
         v[d] = t
         energies[d] = e
-        print(f"VQE n={args.vqe_qubits} L={args.vqe_layers} {args.vqe_steps} steps  {d:16s} {t:10.2f} s  E={e:.10f}")
+        print(
+            f"VQE n={args.vqe_qubits} L={args.vqe_layers} {args.vqe_steps} steps  {d:16s} {t:10.2f} s  E={e:.10f}"
+        )
     v["energy_diff"] = abs(energies[devices[0]] - energies[devices[1]])
     v["ratio_ferroq_over_lightning"] = v[devices[0]] / v[devices[1]]
-    print(f"  ferroq / lightning = {v['ratio_ferroq_over_lightning']:.3f}   |dE| = {v['energy_diff']:.2e}")
+    print(
+        f"  ferroq / lightning = {v['ratio_ferroq_over_lightning']:.3f}   |dE| = {v['energy_diff']:.2e}"
+    )
     info["results"]["vqe"] = v
     if args.json:
         with open(args.json, "w") as f:

@@ -263,11 +263,21 @@ def test_adjoint_gradients_match_default_qubit(diff_method) -> None:
 
     def circuit(x):
         ansatz(x, wires)
-        return qml.expval(H), qml.expval(qml.Z("b")), qml.expval(qml.Hermitian(np.diag([1.0, 3.0]), "c"))
+        return (
+            qml.expval(H),
+            qml.expval(qml.Z("b")),
+            qml.expval(qml.Hermitian(np.diag([1.0, 3.0]), "c")),
+        )
 
     x = pnp.array(X, requires_grad=True)
-    got = qml.jacobian(lambda x: pnp.stack(qml.QNode(circuit, ferroq_dev(wires), diff_method=diff_method)(x)))(x)
-    want = qml.jacobian(lambda x: pnp.stack(qml.QNode(circuit, default_dev(wires), diff_method="parameter-shift")(x)))(x)
+    got = qml.jacobian(
+        lambda x: pnp.stack(qml.QNode(circuit, ferroq_dev(wires), diff_method=diff_method)(x))
+    )(x)
+    want = qml.jacobian(
+        lambda x: pnp.stack(
+            qml.QNode(circuit, default_dev(wires), diff_method="parameter-shift")(x)
+        )
+    )(x)
     np.testing.assert_allclose(got, want, atol=1e-8)
 
     def scalar(x):
@@ -323,7 +333,9 @@ def test_adjoint_refuses_shots_and_uses_parameter_shift_for_best() -> None:
 
     x = pnp.array(0.4, requires_grad=True)
     q = qml.set_shots(qml.QNode(circuit, ferroq_dev(1, seed=1), diff_method="adjoint"), shots=100)
-    with pytest.raises(Exception, match="(?i)finite shots|not accepted|analytic|does not support adjoint"):
+    with pytest.raises(
+        Exception, match="(?i)finite shots|not accepted|analytic|does not support adjoint"
+    ):
         qml.grad(q)(x)
     q = qml.set_shots(qml.QNode(circuit, ferroq_dev(1, seed=1), diff_method="best"), shots=20000)
     assert qml.grad(q)(x) == pytest.approx(-np.sin(0.4), abs=0.05)
@@ -384,11 +396,15 @@ def test_jax_interface_jacobian_grad_and_jit(device_vjp) -> None:
         qml.CRZ(x[0], wires=[1, 0])
         return qml.expval(qml.Z(1)), qml.expval(qml.X(0) @ qml.Z(1))
 
-    f = qml.QNode(circuit, ferroq_dev(2), diff_method="adjoint", interface="jax", device_vjp=device_vjp)
+    f = qml.QNode(
+        circuit, ferroq_dev(2), diff_method="adjoint", interface="jax", device_vjp=device_vjp
+    )
     g = qml.QNode(circuit, default_dev(2), interface="jax")
     x = jnp.array([0.3, 0.7])
     np.testing.assert_allclose(
-        jax.jacobian(lambda x: jnp.stack(f(x)))(x), jax.jacobian(lambda x: jnp.stack(g(x)))(x), atol=1e-8
+        jax.jacobian(lambda x: jnp.stack(f(x)))(x),
+        jax.jacobian(lambda x: jnp.stack(g(x)))(x),
+        atol=1e-8,
     )
     scalar = lambda q: lambda x: q(x)[0] + 2 * q(x)[1]  # noqa: E731
     np.testing.assert_allclose(jax.jit(jax.grad(scalar(f)))(x), jax.grad(scalar(g))(x), atol=1e-8)
@@ -411,3 +427,22 @@ def test_torch_interface_backward() -> None:
         else:
             want = x.grad.detach().numpy()
     np.testing.assert_allclose(got, want, atol=1e-8)
+
+
+def test_parameter_shift_tapes_run_as_one_batch() -> None:
+    dev = ferroq_dev(3)
+    spy = dev._sim = _Spy(dev._sim)
+
+    def circuit(x):
+        ansatz(x, [0, 1, 2])
+        return qml.expval(qml.Z(0) @ qml.X(2)), qml.var(qml.Y(1))
+
+    x = pnp.array(X, requires_grad=True)
+    got = qml.jacobian(
+        lambda x: pnp.stack(qml.QNode(circuit, dev, diff_method="parameter-shift")(x))
+    )(x)
+    want = qml.jacobian(
+        lambda x: pnp.stack(qml.QNode(circuit, default_dev(3), diff_method="parameter-shift")(x))
+    )(x)
+    np.testing.assert_allclose(got, want, atol=1e-8)
+    assert "run_batch" in spy.calls

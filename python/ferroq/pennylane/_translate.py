@@ -243,10 +243,14 @@ class Translator:
                 calls.append(("u", b, c, a, ws[0]))
                 for i in (0, 2):
                     v = op.data[i]
-                    phase_terms.append((-0.5, np.asarray(v, dtype=float) if np.ndim(v) else float(v)))
+                    phase_terms.append(
+                        (-0.5, np.asarray(v, dtype=float) if np.ndim(v) else float(v))
+                    )
             elif name == "CRot":
                 a, b, c = P(0), P(1), P(2)
-                calls.extend([("crz", a, ws[0], ws[1]), ("cry", b, ws[0], ws[1]), ("crz", c, ws[0], ws[1])])
+                calls.extend(
+                    [("crz", a, ws[0], ws[1]), ("cry", b, ws[0], ws[1]), ("crz", c, ws[0], ws[1])]
+                )
             elif name == "U2":
                 calls.append(("u", float(np.pi / 2), P(0), P(1), ws[0]))
             elif name == "GlobalPhase":

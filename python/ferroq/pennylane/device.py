@@ -24,10 +24,8 @@ from pennylane.devices.preprocess import (
 )
 from pennylane.exceptions import DeviceError, QuantumFunctionError
 from pennylane.measurements import (
-    CountsMP,
     ExpectationMP,
     ProbabilityMP,
-    SampleMP,
     StateMP,
     VarianceMP,
 )
@@ -142,7 +140,9 @@ class FerroqQubit(Device):
         self._backend = backend
         self._precision = precision
         self._seed = seed
-        self._sim = ferroq.Simulator(backend=backend, precision=precision, threads=threads, seed=seed)
+        self._sim = ferroq.Simulator(
+            backend=backend, precision=precision, threads=threads, seed=seed
+        )
         self._rng = np.random.default_rng(seed)
         self._translator = Translator()
 
@@ -172,7 +172,9 @@ class FerroqQubit(Device):
             updated["use_device_jacobian_product"] = adjoint
         if config.use_device_gradient is None:
             updated["use_device_gradient"] = adjoint
-        if config.grad_on_execution is None and updated.get("use_device_gradient", config.use_device_gradient):
+        if config.grad_on_execution is None and updated.get(
+            "use_device_gradient", config.use_device_gradient
+        ):
             updated["grad_on_execution"] = True
         mcm = config.mcm_config
         if mcm.mcm_method not in (None, "deferred"):
@@ -194,7 +196,9 @@ class FerroqQubit(Device):
         config = execution_config or ExecutionConfig()
         pipeline = qml.CompilePipeline()
         pipeline.add_transform(validate_measurements, name=self.name)
-        pipeline.add_transform(validate_observables, self.capabilities.supports_observable, name=self.name)
+        pipeline.add_transform(
+            validate_observables, self.capabilities.supports_observable, name=self.name
+        )
         pipeline.add_transform(defer_measurements, allow_postselect=False)
         pipeline.add_transform(
             decompose,
@@ -218,7 +222,9 @@ class FerroqQubit(Device):
                 device_wires=self.wires,
                 target_gates=self.capabilities.gate_set(differentiable=True),
             )
-            pipeline.add_transform(validate_observables, stopping_condition=_adjoint_observable, name=name)
+            pipeline.add_transform(
+                validate_observables, stopping_condition=_adjoint_observable, name=name
+            )
             pipeline.add_transform(
                 validate_measurements, analytic_measurements=_adjoint_measurement, name=name
             )
@@ -239,7 +245,9 @@ class FerroqQubit(Device):
         # differentiate is decomposed by that preprocessing.
         if circuit.shots:
             return False
-        return all(_adjoint_measurement(mp) and _adjoint_observable(mp.obs) for mp in circuit.measurements)
+        return all(
+            _adjoint_measurement(mp) and _adjoint_observable(mp.obs) for mp in circuit.measurements
+        )
 
     def supports_vjp(
         self, execution_config: ExecutionConfig | None = None, circuit: QuantumScript | None = None
@@ -257,22 +265,66 @@ class FerroqQubit(Device):
 
     # ------------------------------------------------------------------ execution
 
-    def execute(self, circuits: Sequence[QuantumScript], execution_config: ExecutionConfig | None = None):  # type: ignore[override]
-        return tuple(self._execute_one(t) for t in circuits)
+    def execute(
+        self, circuits: Sequence[QuantumScript], execution_config: ExecutionConfig | None = None
+    ):  # type: ignore[override]
+        """Runs each tape. Analytic tapes that measure only expectation values and
+        variances of Pauli sums and share one compiled circuit (the tapes of a
+        parameter-shift or finite-difference gradient, a split broadcast) run together
+        as one ``Simulator.run_batch``."""
+        results: list[Any] = [None] * len(circuits)
+        groups: dict[tuple, list[tuple[int, Program, list[str]]]] = {}
+        group_observables: dict[tuple, list[ferroq.Observable]] = {}
+        for i, tape in enumerate(circuits):
+            wmap = self._wire_map(tape)
+            try:
+                prog = self._translator.translate(tape, wmap, None)
+            except NeedsExpansion:
+                tapes, post = broadcast_expand(tape)
+                results[i] = post(tuple(self._execute_one(t) for t in tapes))
+                continue
+            plan = None if tape.shots or prog.batch is not None else _pauli_plan(tape, wmap)
+            if plan is None:
+                results[i] = self._execute_one(tape, prog)
+                continue
+            observables, kinds = plan
+            key = (id(prog.circuit), tuple(prog.names), tuple(repr(o.terms) for o in observables))
+            groups.setdefault(key, []).append((i, prog, kinds))
+            group_observables[key] = observables
+        for key, members in groups.items():
+            observables = group_observables[key]
+            prog = members[0][1]
+            if len(members) == 1:
+                ev = np.asarray(
+                    self._sim.run(prog.circuit, prog.params()).expectations(observables)
+                )[None, :]
+            else:
+                table = {
+                    name: np.array([float(m[1].values[c]) for m in members])
+                    for c, name in enumerate(prog.names)
+                }
+                ev = np.asarray(self._sim.run_batch(prog.circuit, table, observables))
+            for row, (i, _, kinds) in enumerate(members):
+                results[i] = _pauli_values(ev[row], kinds)
+        return tuple(results)
 
-    def _execute_one(self, tape: QuantumScript) -> Any:
+    def _execute_one(self, tape: QuantumScript, prog: Program | None = None) -> Any:
         wmap = self._wire_map(tape)
-        try:
-            prog = self._translator.translate(tape, wmap, None)
-        except NeedsExpansion:
-            tapes, post = broadcast_expand(tape)
-            return post(tuple(self._execute_one(t) for t in tapes))
+        if prog is None:
+            try:
+                prog = self._translator.translate(tape, wmap, None)
+            except NeedsExpansion:
+                tapes, post = broadcast_expand(tape)
+                return post(tuple(self._execute_one(t) for t in tapes))
         mps = list(tape.measurements)
         if tape.shots:
             if prog.batch is None:
                 return _shots_result(self._sample(tape, prog, wmap, None), tape)
             rows = [self._sample(tape, prog, wmap, b) for b in range(prog.batch)]
-            per_bin = [[_stack_batch([r[k][i] for r in rows]) for i in range(len(mps))] for k in range(len(rows[0]))]
+            per_bin = [
+                [_stack_batch([r[k][i] for r in rows]) for i in range(len(mps))]
+                for k in range(len(rows[0]))
+            ]
             return _shots_result(per_bin, tape)
         if prog.batch is None:
             values = self._analytic(tape, prog, wmap)
@@ -318,14 +370,22 @@ class FerroqQubit(Device):
         if observables:
             ev = np.asarray(res.expectations(observables))
             for i, kind, a, b in slots:
-                out[i] = np.float64(ev[a]) if kind == "expval" else np.float64(max(ev[b] - ev[a] ** 2, 0.0))
+                out[i] = (
+                    np.float64(ev[a])
+                    if kind == "expval"
+                    else np.float64(max(ev[b] - ev[a] ** 2, 0.0))
+                )
         return out
 
-    def _analytic_batch(self, tape: QuantumScript, prog: Program, wmap: dict[Any, int]) -> list[Any]:
+    def _analytic_batch(
+        self, tape: QuantumScript, prog: Program, wmap: dict[Any, int]
+    ) -> list[Any]:
         n = len(wmap)
         mps = tape.measurements
         sentences = [
-            pauli_sentence(mp.obs) if isinstance(mp, (ExpectationMP, VarianceMP)) and mp.obs is not None else None
+            pauli_sentence(mp.obs)
+            if isinstance(mp, (ExpectationMP, VarianceMP)) and mp.obs is not None
+            else None
             for mp in mps
         ]
         if all(s is not None for s in sentences):
@@ -359,7 +419,9 @@ class FerroqQubit(Device):
 
     # ------------------------------------------------------------------ sampling
 
-    def _sample(self, tape: QuantumScript, prog: Program, wmap: dict[Any, int], row: int | None) -> list[list[Any]]:
+    def _sample(
+        self, tape: QuantumScript, prog: Program, wmap: dict[Any, int], row: int | None
+    ) -> list[list[Any]]:
         """Per shot bin, per measurement: the results of one (batch row of a) tape."""
         n = len(wmap)
         groups = _group_for_sampling(tape.measurements, list(wmap))
@@ -375,7 +437,9 @@ class FerroqQubit(Device):
             else:
                 gprog, gparams = prog, params
             res = self._sim.run(gprog.circuit, gparams)
-            idx = np.asarray(res.sample_indices(shots.total_shots, self._next_seed()), dtype=np.uint64)
+            idx = np.asarray(
+                res.sample_indices(shots.total_shots, self._next_seed()), dtype=np.uint64
+            )
             shifts = np.arange(n - 1, -1, -1, dtype=np.uint64)
             bits = ((idx[:, None] >> shifts[None, :]) & np.uint64(1)).astype(np.int64)
             for unit in g.units:
@@ -406,7 +470,9 @@ class FerroqQubit(Device):
 
     # ------------------------------------------------------------------ derivatives
 
-    def _gradient_programs(self, circuits: Sequence[QuantumScript]) -> list[tuple[Program, list[ferroq.Observable], list[int]]]:
+    def _gradient_programs(
+        self, circuits: Sequence[QuantumScript]
+    ) -> list[tuple[Program, list[ferroq.Observable], list[int]]]:
         out = []
         for tape in circuits:
             if tape.shots:
@@ -426,12 +492,16 @@ class FerroqQubit(Device):
             for mp in tape.measurements:
                 ps = pauli_sentence(mp.obs)
                 if ps is None:
-                    raise DeviceError(f"ferroq.qubit cannot differentiate {mp.obs} with the adjoint method")
+                    raise DeviceError(
+                        f"ferroq.qubit cannot differentiate {mp.obs} with the adjoint method"
+                    )
                 obs.append(to_observable(ps, wmap))
             out.append((prog, obs, list(tape.trainable_params)))
         return out
 
-    def _jacobians(self, circuits: Sequence[QuantumScript]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def _jacobians(
+        self, circuits: Sequence[QuantumScript]
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Values (k,) and Jacobians (k, P) over the trainable parameters, per tape;
         tapes that share one compiled circuit and observables go to Rust as one batch."""
         progs = self._gradient_programs(circuits)
@@ -447,14 +517,21 @@ class FerroqQubit(Device):
             if not prog.names:
                 for i in members:
                     p, o, tp = progs[i]
-                    v = np.asarray(self._sim.run(p.circuit, {}).expectations(o)) if k else np.zeros(0)
+                    v = (
+                        np.asarray(self._sim.run(p.circuit, {}).expectations(o))
+                        if k
+                        else np.zeros(0)
+                    )
                     values[i], jacs[i] = v, np.zeros((k, len(tp)))
                 continue
             if len(members) == 1:
                 v, j = self._sim.gradient(prog.circuit, obs, prog.params())
                 rows = [(np.asarray(v), np.asarray(j))]
             else:
-                table = {name: np.array([float(progs[i][0].values[c]) for i in members]) for c, name in enumerate(prog.names)}
+                table = {
+                    name: np.array([float(progs[i][0].values[c]) for i in members])
+                    for c, name in enumerate(prog.names)
+                }
                 v, j = self._sim.gradient_batch(prog.circuit, obs, table)
                 rows = [(np.asarray(v[r]), np.asarray(j[r])) for r in range(len(members))]
             columns = {name: c for c, name in enumerate(prog.circuit.parameters)}
@@ -468,24 +545,31 @@ class FerroqQubit(Device):
                 values[i], jacs[i] = v, full
         return values, jacs
 
-    def compute_derivatives(self, circuits: Sequence[QuantumScript], execution_config: ExecutionConfig | None = None):  # type: ignore[override]
+    def compute_derivatives(
+        self, circuits: Sequence[QuantumScript], execution_config: ExecutionConfig | None = None
+    ):  # type: ignore[override]
         _, jacs = self._jacobians(circuits)
         return tuple(_format_jacobian(j) for j in jacs)
 
-    def execute_and_compute_derivatives(self, circuits: Sequence[QuantumScript], execution_config: ExecutionConfig | None = None):  # type: ignore[override]
+    def execute_and_compute_derivatives(
+        self, circuits: Sequence[QuantumScript], execution_config: ExecutionConfig | None = None
+    ):  # type: ignore[override]
         values, jacs = self._jacobians(circuits)
         results = tuple(_format_values(v) for v in values)
         return results, tuple(_format_jacobian(j) for j in jacs)
 
-    def _vjps(self, circuits: Sequence[QuantumScript], cotangents: Sequence[Any]) -> tuple[list[Any], list[np.ndarray]]:
+    def _vjps(
+        self, circuits: Sequence[QuantumScript], cotangents: Sequence[Any]
+    ) -> tuple[list[Any], list[np.ndarray]]:
         """Values and vector-Jacobian products per tape. A cotangent is one number per
         expectation value (``Simulator.vjp``: one backward sweep with the folded
         observable), or a batch of them (shape ``(k, B)``, ``(B,)`` for k = 1, as JAX's
         ``jacobian`` sends): then the Jacobian is computed once and contracted, giving
         shape ``(P, B)``."""
         progs = self._gradient_programs(circuits)
-        values, vjps = [], []
-        for (prog, obs, tp), cot in zip(progs, cotangents):
+        values: list[Any] = []
+        vjps: list[np.ndarray] = []
+        for index, ((prog, obs, tp), cot) in enumerate(zip(progs, cotangents)):
             k = len(obs)
             if k == 1:
                 w = np.asarray(cot, dtype=float)
@@ -495,13 +579,17 @@ class FerroqQubit(Device):
             if w.shape[:1] != (k,) or w.ndim > 2:
                 raise ValueError(f"cotangent of shape {np.shape(cot)} for {k} expectation values")
             if w.ndim == 2:  # batched cotangents
-                v, jac = self._jacobians([circuits[len(values)]])
-                values.append(v[0])
+                vals, jac = self._jacobians([circuits[index]])
+                values.append(vals[0])
                 vjps.append(np.asarray(jac[0]).T @ w)
                 continue
             if not prog.names or not np.any(w):
-                v = np.asarray(self._sim.run(prog.circuit, prog.params()).expectations(obs)) if k else np.zeros(0)
-                values.append(v)
+                e = (
+                    np.asarray(self._sim.run(prog.circuit, prog.params()).expectations(obs))
+                    if k
+                    else np.zeros(0)
+                )
+                values.append(e)
                 vjps.append(np.zeros(len(tp)))
                 continue
             v, g = self._sim.vjp(prog.circuit, obs, w, prog.params())
@@ -515,15 +603,62 @@ class FerroqQubit(Device):
             vjps.append(out)
         return values, vjps
 
-    def compute_vjp(self, circuits: Sequence[QuantumScript], cotangents: Sequence[Any], execution_config: ExecutionConfig | None = None):  # type: ignore[override]
+    def compute_vjp(
+        self,
+        circuits: Sequence[QuantumScript],
+        cotangents: Sequence[Any],
+        execution_config: ExecutionConfig | None = None,
+    ):  # type: ignore[override]
         return tuple(tuple(v) for v in self._vjps(circuits, cotangents)[1])
 
-    def execute_and_compute_vjp(self, circuits: Sequence[QuantumScript], cotangents: Sequence[Any], execution_config: ExecutionConfig | None = None):  # type: ignore[override]
+    def execute_and_compute_vjp(
+        self,
+        circuits: Sequence[QuantumScript],
+        cotangents: Sequence[Any],
+        execution_config: ExecutionConfig | None = None,
+    ):  # type: ignore[override]
         values, vjps = self._vjps(circuits, cotangents)
         return tuple(_format_values(v) for v in values), tuple(tuple(v) for v in vjps)
 
 
 # ---------------------------------------------------------------------- result helpers
+
+
+def _pauli_plan(
+    tape: QuantumScript, wmap: dict[Any, int]
+) -> tuple[list[ferroq.Observable], list[str]] | None:
+    """The ferroq observables of a tape that measures only expval/var of Pauli sums
+    (a variance adds the observable's square), or None."""
+    observables: list[ferroq.Observable] = []
+    kinds: list[str] = []
+    if not tape.measurements:
+        return None
+    for mp in tape.measurements:
+        if not isinstance(mp, (ExpectationMP, VarianceMP)) or mp.obs is None:
+            return None
+        ps = pauli_sentence(mp.obs)
+        if ps is None:
+            return None
+        observables.append(to_observable(ps, wmap))
+        if isinstance(mp, VarianceMP):
+            observables.append(to_observable(ps @ ps, wmap))
+            kinds.append("var")
+        else:
+            kinds.append("expval")
+    return observables, kinds
+
+
+def _pauli_values(ev: np.ndarray, kinds: list[str]) -> Any:
+    out: list[Any] = []
+    j = 0
+    for kind in kinds:
+        if kind == "var":
+            out.append(np.float64(max(ev[j + 1] - ev[j] ** 2, 0.0)))
+            j += 2
+        else:
+            out.append(np.float64(ev[j]))
+            j += 1
+    return out[0] if len(out) == 1 else tuple(out)
 
 
 def _format_values(v: np.ndarray) -> Any:
@@ -631,7 +766,7 @@ def _group_for_sampling(mps: Sequence[Any], all_wires: list[Any]) -> list[_Group
                 place(basis, _Unit(i, "pauli", terms))
                 continue
             if isinstance(mp, ExpectationMP):
-                for (word, c), (coef, wires) in zip(ps.items(), terms):
+                for word, (coef, wires) in zip(ps.keys(), terms):
                     place(dict(word.items()), _Unit(i, "pauli", [(coef, wires)]))
                 continue
         # a measurement in its observable's own eigenbasis (PennyLane's diagonalising gates)
