@@ -366,6 +366,8 @@ def test_single_precision_and_options() -> None:
     assert c(0.3) == pytest.approx(np.cos(0.3), abs=1e-5)
     with pytest.raises(qml.exceptions.DeviceError):
         ferroq_dev(2, precision="half")
+    assert ferroq_dev(2, c_dtype=np.complex64).simulator.precision == "single"
+    assert ferroq_dev(2).simulator.precision == "double"
 
 
 def test_tracker_counts_executions() -> None:
@@ -446,3 +448,34 @@ def test_parameter_shift_tapes_run_as_one_batch() -> None:
     )(x)
     np.testing.assert_allclose(got, want, atol=1e-8)
     assert "run_batch" in spy.calls
+
+
+@pytest.mark.parametrize("precision", ["single", "double"])
+def test_wgpu_backend(precision) -> None:
+    import ferroq
+
+    info = {b.name: b for b in ferroq.backends(include_unavailable=True)}
+    if "wgpu" not in info or not info["wgpu"].available:
+        pytest.skip("no wgpu adapter")
+    if precision not in info["wgpu"].precisions:
+        pytest.skip(f"the wgpu adapter has no {precision} precision")
+    wires = [0, 1, 2]
+    H = qml.Hamiltonian([0.5, -1.2], [qml.X(0) @ qml.Z(1), qml.Y(2)])
+
+    def circuit(x):
+        ansatz(x, wires)
+        return qml.expval(H), qml.probs(wires=[2, 0]), qml.var(qml.X(1))
+
+    atol = 1e-4 if precision == "single" else 1e-9
+    dev = ferroq_dev(wires, backend="wgpu", precision=precision)
+    for g, w in zip(qml.QNode(circuit, dev)(X), qml.QNode(circuit, default_dev(wires))(X)):
+        np.testing.assert_allclose(g, w, atol=atol)
+
+    def energy(x):
+        ansatz(x, wires)
+        return qml.expval(H)
+
+    x = pnp.array(X, requires_grad=True)
+    got = qml.grad(qml.QNode(energy, dev, diff_method="adjoint"))(x)
+    want = qml.grad(qml.QNode(energy, default_dev(wires), diff_method="parameter-shift"))(x)
+    np.testing.assert_allclose(got, want, atol=10 * atol)

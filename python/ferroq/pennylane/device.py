@@ -100,6 +100,7 @@ class FerroqQubit(Device):
             ``np.complex64``; default: the backend's (the CPU's is double).
         seed (int, None): seeds the sampling; ``None`` draws a seed from the OS.
         threads (int, None): CPU worker threads (default: all cores).
+        c_dtype (numpy dtype): ``lightning.qubit``'s spelling of ``precision``.
 
     Gates listed in ``ferroq_qubit.toml`` run natively in Rust (fixed multi-qubit
     gates such as ``QubitUnitary`` as one dense op of up to 6 wires); everything else
@@ -128,8 +129,13 @@ class FerroqQubit(Device):
         precision: Any = None,
         seed: int | None = None,
         threads: int | None = None,
+        c_dtype: Any = None,
     ) -> None:
         super().__init__(wires=wires, shots=shots)
+        if c_dtype is not None:  # lightning.qubit's name for the precision
+            if precision is not None:
+                raise DeviceError("give precision or c_dtype, not both")
+            precision = c_dtype
         if precision is not None:
             key = precision if isinstance(precision, str) else np.dtype(precision).type
             if key not in _PRECISIONS:
