@@ -689,8 +689,8 @@ def _format_jacobian(j: np.ndarray) -> Any:
 
 
 def _stack_batch(items: list[Any]) -> Any:
-    if isinstance(items[0], dict):
-        return tuple(items)
+    if isinstance(items[0], dict):  # counts: one dict per batch row, as default.qubit
+        return list(items)
     return np.stack([np.asarray(x) for x in items])
 
 
