@@ -479,3 +479,36 @@ def test_wgpu_backend(precision) -> None:
     got = qml.grad(qml.QNode(energy, dev, diff_method="adjoint"))(x)
     want = qml.grad(qml.QNode(energy, default_dev(wires), diff_method="parameter-shift"))(x)
     np.testing.assert_allclose(got, want, atol=10 * atol)
+
+
+def test_shots_with_broadcasting_and_shot_vectors_match_default_qubit_shapes() -> None:
+    H = qml.Hamiltonian([0.5, -1.2, 0.3], [qml.X(0) @ qml.Z(1), qml.Y(1), qml.Z(0) @ qml.Z(1)])
+
+    def circuit(x):
+        qml.RX(x, wires=0)
+        qml.CNOT(wires=[0, 1])
+        qml.RY(0.3, wires=1)
+        return (
+            qml.expval(H),
+            qml.counts(wires=[0, 1], all_outcomes=True),
+            qml.var(H),
+            qml.sample(qml.X(0) @ qml.Y(1)),
+            qml.probs(wires=[1]),
+        )
+
+    xs = np.array([0.1, 1.2, 2.0])
+    shots = [20_000, 30_000]
+    got = qml.set_shots(qml.QNode(circuit, ferroq_dev(2, seed=3)), shots=shots)(xs)
+    ref = qml.set_shots(qml.QNode(circuit, default_dev(2)), shots=shots)(xs)
+    assert len(got) == len(ref) == 2
+    for g_bin, r_bin, n in zip(got, ref, shots):
+        for g, r in zip(g_bin, r_bin):
+            assert type(g) is type(r)
+            if isinstance(g, list):
+                assert [sorted(d) for d in g] == [sorted(d) for d in r]
+                assert all(sum(d.values()) == n for d in g)
+            else:
+                assert np.shape(g) == np.shape(r)
+        np.testing.assert_allclose(g_bin[0], r_bin[0], atol=0.06)
+        np.testing.assert_allclose(g_bin[2], r_bin[2], atol=0.1)
+        np.testing.assert_allclose(g_bin[4], r_bin[4], atol=0.03)

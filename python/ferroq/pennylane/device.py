@@ -252,7 +252,9 @@ class FerroqQubit(Device):
         if circuit.shots:
             return False
         for op in circuit.operations:  # a snapshot's measurement is validated like the tape's
-            if op.name == "Snapshot" and not _adjoint_measurement(op.hyperparameters["measurement"]):
+            if op.name == "Snapshot" and not _adjoint_measurement(
+                op.hyperparameters["measurement"]
+            ):
                 return False
         return all(
             _adjoint_measurement(mp) and _adjoint_observable(mp.obs) for mp in circuit.measurements
