@@ -98,7 +98,9 @@ class FerroqQubit(Device):
             one), as ``ferroq.Simulator``.
         precision (str or numpy dtype): ``"double"`` / ``np.complex128`` or ``"single"`` /
             ``np.complex64``; default: the backend's (the CPU's is double).
-        seed (int, None): seeds the sampling; ``None`` draws a seed from the OS.
+        seed (int, None, numpy Generator/SeedSequence): seeds the sampling (each run's
+            ferroq seed is drawn from ``numpy.random.default_rng(seed)``); ``None`` draws
+            from the OS.
         threads (int, None): CPU worker threads (default: all cores).
         c_dtype (numpy dtype): ``lightning.qubit``'s spelling of ``precision``.
 
@@ -106,7 +108,7 @@ class FerroqQubit(Device):
     gates such as ``QubitUnitary`` as one dense op of up to 6 wires); everything else
     is decomposed by PennyLane first. Expectation values and variances of Pauli sums
     (including ``Hamiltonian``/``LinearCombination``, ``Sum``, ``Prod``, ``SProd``,
-    ``Hadamard`` and ``Hermitian``/``Projector`` of up to 6 wires, turned into Pauli sums)
+    ``Hadamard`` and ``Hermitian``/``Projector`` of up to 4 wires, turned into Pauli sums)
     are evaluated in Rust; other observables in numpy on ferroq's state vector. Finite
     shots are drawn in Rust after rotating into each measurement basis (one run per group
     of qubit-wise commuting measurements). A broadcast tape runs as one
@@ -127,7 +129,7 @@ class FerroqQubit(Device):
         *,
         backend: str = "cpu",
         precision: Any = None,
-        seed: int | None = None,
+        seed: Any = None,
         threads: int | None = None,
         c_dtype: Any = None,
     ) -> None:
@@ -147,7 +149,10 @@ class FerroqQubit(Device):
         self._precision = precision
         self._seed = seed
         self._sim = ferroq.Simulator(
-            backend=backend, precision=precision, threads=threads, seed=seed
+            backend=backend,
+            precision=precision,
+            threads=threads,
+            seed=seed if isinstance(seed, (int, np.integer)) else None,
         )
         self._rng = np.random.default_rng(seed)
         self._translator = Translator()
