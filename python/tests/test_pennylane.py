@@ -512,3 +512,23 @@ def test_shots_with_broadcasting_and_shot_vectors_match_default_qubit_shapes() -
         np.testing.assert_allclose(g_bin[0], r_bin[0], atol=0.06)
         np.testing.assert_allclose(g_bin[2], r_bin[2], atol=0.1)
         np.testing.assert_allclose(g_bin[4], r_bin[4], atol=0.03)
+
+
+def test_adjoint_keeps_an_initial_state_prep() -> None:
+    rng = np.random.default_rng(0)
+    psi = rng.normal(size=8) + 1j * rng.normal(size=8)
+    psi /= np.linalg.norm(psi)
+
+    def circuit(x):
+        qml.StatePrep(psi, wires=[0, 1, 2])
+        qml.RX(x, wires=1)
+        qml.CNOT(wires=[1, 2])
+        return qml.expval(qml.Z(2) @ qml.X(0))
+
+    x = pnp.array(0.4, requires_grad=True)
+    q = qml.QNode(circuit, ferroq_dev(3), diff_method="adjoint")
+    ref = qml.QNode(circuit, default_dev(3), diff_method="backprop")
+    assert q(x) == pytest.approx(float(ref(x)), abs=1e-10)
+    assert qml.grad(q)(x) == pytest.approx(float(qml.grad(ref)(x)), abs=1e-10)
+    tape = qml.workflow.construct_batch(q, level="device")(x)[0][0]
+    assert tape.operations[0].name == "StatePrep"  # one Householder unitary, not Mottonen

@@ -228,7 +228,7 @@ class FerroqQubit(Device):
             pipeline.add_transform(
                 decompose,
                 stopping_condition=_adjoint_supported,
-                skip_initial_state_prep=False,
+                skip_initial_state_prep=True,
                 name=name,
                 device_wires=self.wires,
                 target_gates=self.capabilities.gate_set(differentiable=True),
