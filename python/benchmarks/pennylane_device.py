@@ -65,7 +65,23 @@ def machine() -> dict[str, Any]:
         "pennylane": qml.__version__,
         "pennylane_lightning": _lightning_version(),
         "ferroq": ferroq.__version__,
+        "commit": _commit(),
     }
+
+
+def _commit() -> str | None:
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            cwd=os.path.dirname(os.path.abspath(__file__)),
+        )
+        return out.stdout.strip() or None
+    except OSError:
+        return None
 
 
 def _lightning_version() -> str | None:
@@ -193,6 +209,7 @@ def main() -> int:
         f"  ferroq / lightning = {v['ratio_ferroq_over_lightning']:.3f}   |dE| = {v['energy_diff']:.2e}"
     )
     info["results"]["vqe"] = v
+    info["load_average_after"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     if args.json:
         with open(args.json, "w") as f:
             json.dump(info, f, indent=2)
