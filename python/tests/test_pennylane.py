@@ -532,3 +532,25 @@ def test_adjoint_keeps_an_initial_state_prep() -> None:
     assert qml.grad(q)(x) == pytest.approx(float(qml.grad(ref)(x)), abs=1e-10)
     tape = qml.workflow.construct_batch(q, level="device")(x)[0][0]
     assert tape.operations[0].name == "StatePrep"  # one Householder unitary, not Mottonen
+
+
+def test_broadcast_phases_and_fixed_matrices() -> None:
+    xs = np.linspace(0, 2, 4)
+
+    def phases(x):
+        qml.Rot(x, 0.3, 2 * x, wires=0)  # one ferroq u gate and a tracked phase
+        qml.GlobalPhase(x)
+        qml.CRot(x, 0.2, 0.1, wires=[0, 1])
+        qml.U2(x, 0.4, wires=1)
+        qml.QubitUnitary(qml.RX(0.3, wires=0).matrix(), wires=1)
+        return qml.state()
+
+    def state_prep(x):  # a broadcast StatePrep: split into one run per row
+        qml.StatePrep(np.stack([np.cos(x), np.sin(x), 0 * x, 0 * x], axis=-1), wires=[0, 1])
+        qml.RY(x, wires=1)
+        return qml.state()
+
+    for circuit in (phases, state_prep):
+        got = qml.QNode(circuit, ferroq_dev(2))(xs)
+        want = qml.QNode(circuit, default_dev(2))(xs)
+        np.testing.assert_allclose(got, want, atol=ATOL)
