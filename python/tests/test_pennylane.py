@@ -554,3 +554,14 @@ def test_broadcast_phases_and_fixed_matrices() -> None:
         got = qml.QNode(circuit, ferroq_dev(2))(xs)
         want = qml.QNode(circuit, default_dev(2))(xs)
         np.testing.assert_allclose(got, want, atol=ATOL)
+
+
+def test_best_falls_back_when_adjoint_cannot_differentiate() -> None:
+    def circuit(a):  # a trainable state preparation: not differentiable by the adjoint method
+        qml.StatePrep(pnp.stack([pnp.cos(a), pnp.sin(a)]), wires=0)
+        qml.RX(0.2, wires=0)
+        return qml.expval(qml.Z(0))
+
+    a = pnp.array(0.3, requires_grad=True)
+    got = qml.grad(qml.QNode(circuit, ferroq_dev(1), diff_method="best"))(a)
+    assert got == pytest.approx(-2 * np.sin(2 * 0.3) * np.cos(0.2), abs=1e-8)

@@ -256,6 +256,9 @@ class FerroqQubit(Device):
         # differentiate is decomposed by that preprocessing.
         if circuit.shots:
             return False
+        for op in circuit.operations[: circuit.num_preps]:  # trainable state preparation
+            if any(qml.math.requires_grad(d) for d in op.data):
+                return False
         for op in circuit.operations:  # a snapshot's measurement is validated like the tape's
             if op.name == "Snapshot" and not _adjoint_measurement(
                 op.hyperparameters["measurement"]
