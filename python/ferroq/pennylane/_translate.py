@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import pennylane as qml
 
+from pennylane.ops import Conditional, MidMeasure
+
 import ferroq
 
 # Widest fixed matrix handed to ferroq as one dense op (the wgpu backend's limit; the
@@ -186,11 +188,27 @@ class Translator:
         wire_map: dict[Any, int],
         symbolic: frozenset[int] | None,
         extra_ops: list[qml.operation.Operator] | None = None,
+        measure_all: bool = False,
     ) -> Program:
         """``wire_map``: wire label -> device index (0 = most significant);
         ``symbolic``: PennyLane parameter indices made symbols (``None``: all);
-        ``extra_ops``: fixed gates appended (measurement-basis rotations)."""
+        ``extra_ops``: fixed gates appended (measurement-basis rotations);
+        ``measure_all``: measure every wire at the end, device wire ``j`` into classical
+        bit ``m + j`` (``m`` = the number of mid-circuit measurements, which take bits
+        ``0..m-1`` in tape order)."""
         n = len(wire_map)
+        mcms = [op for op in tape.operations if isinstance(op, MidMeasure)]
+        clbit_of: dict[Any, int] = {}
+        for k, m in enumerate(mcms):
+            clbit_of[id(m)] = k
+            clbit_of[m.hash] = k
+
+        def clbit(m: Any) -> int:
+            k = clbit_of.get(id(m), clbit_of.get(m.hash))
+            if k is None:
+                raise qml.exceptions.DeviceError(f"{m} is not measured in this circuit")
+            return k
+
         calls: list[tuple] = []
         names: list[str] = []
         slots: list[int] = []
@@ -268,6 +286,25 @@ class Translator:
                 phase_terms.append((-1.0, np.asarray(v, dtype=float) if np.ndim(v) else float(v)))
             elif name in ("Identity", "Barrier", "Snapshot"):
                 pass
+            elif isinstance(op, MidMeasure):
+                # postselection (one-shot) discards shots afterwards, in PennyLane
+                calls.append(("measure", ws[0], clbit(op)))
+                if op.reset:
+                    calls.append(("reset", ws[0]))
+            elif isinstance(op, Conditional):
+                # the base op once per satisfying assignment of its measurement values,
+                # each ferroq instruction conditioned on that assignment (c_if)
+                start = len(calls)
+                emit(op.base, False, True)
+                base = calls[start:]
+                del calls[start:]
+                clbits = tuple(clbit(m) for m in op.meas_val.measurements)
+                for branch, value in op.meas_val.items():
+                    if value:
+                        v = sum(int(b) << j for j, b in enumerate(branch))
+                        for c in base:
+                            calls.append(c)
+                            calls.append(("c_if", clbits, v))
             elif name == "MultiControlledX":
                 cvals = op.hyperparameters.get("control_values") or [True] * (len(ws) - 1)
                 zeros = [c for c, v in zip(ws[:-1], cvals) if not v]
@@ -303,11 +340,15 @@ class Translator:
             emit(op, i == 0, False)
         for op in extra_ops or ():
             emit(op, False, True)
+        num_clbits = 0
+        if measure_all:
+            calls.extend(("measure", n - 1 - j, len(mcms) + j) for j in range(n))
+            num_clbits = len(mcms) + n
 
-        key = (n, tuple(_key_item(c) for c in calls))
+        key = (n, num_clbits, tuple(_key_item(c) for c in calls))
         circuit = self._cache.get(key)
         if circuit is None:
-            circuit = ferroq.Circuit(max(n, 1))
+            circuit = ferroq.Circuit(max(n, 1), num_clbits)
             for c in calls:
                 getattr(circuit, c[0])(*c[1:])
             self._cache[key] = circuit

@@ -25,12 +25,15 @@ from pennylane.devices.preprocess import (
 from pennylane.exceptions import DeviceError, QuantumFunctionError
 from pennylane.measurements import (
     ExpectationMP,
+    MeasurementValue,
+    SampleMP,
     ProbabilityMP,
     StateMP,
     VarianceMP,
 )
 from pennylane.tape import QuantumScript
-from pennylane.transforms import broadcast_expand, defer_measurements
+from pennylane.ops import MidMeasure
+from pennylane.transforms import broadcast_expand, defer_measurements, dynamic_one_shot
 from pennylane.wires import Wires
 
 import ferroq
@@ -65,6 +68,10 @@ def _supported(op: qml.operation.Operator) -> bool:
     if name in MATRIX_OPS:
         return len(op.wires) <= MAX_MATRIX_WIRES and op.has_matrix
     return False
+
+
+def _supported_with_mcms(op: qml.operation.Operator) -> bool:
+    return isinstance(op, MidMeasure) or _supported(op)
 
 
 def _adjoint_supported(op: qml.operation.Operator) -> bool:
@@ -188,14 +195,19 @@ class FerroqQubit(Device):
         ):
             updated["grad_on_execution"] = True
         mcm = config.mcm_config
-        if mcm.mcm_method not in (None, "deferred"):
+        method = mcm.mcm_method
+        if method in (None, "device"):
+            method = "one-shot" if getattr(circuit, "shots", None) else "deferred"
+        if method not in ("deferred", "one-shot"):
             raise DeviceError(
                 f"mcm_method={mcm.mcm_method!r} is not supported by ferroq.qubit; "
-                "mid-circuit measurements are deferred (mcm_method='deferred')"
+                "use 'deferred' or (with shots) 'one-shot'"
             )
-        # postselect_mode needs no check: postselection itself is refused when the
-        # measurements are deferred (defer_measurements(allow_postselect=False)).
-        updated["mcm_config"] = replace(mcm, mcm_method="deferred")
+        if method == "one-shot" and mcm.postselect_mode == "fill-shots":
+            raise DeviceError("postselect_mode='fill-shots' needs mcm_method='deferred'")
+        # With 'deferred', postselection itself is refused (defer_measurements is called
+        # with allow_postselect=False): ferroq applies no projectors.
+        updated["mcm_config"] = replace(mcm, mcm_method=method)
         options = dict(config.device_options)
         for option in self._device_options:
             options.setdefault(option, getattr(self, f"_{option}"))
@@ -210,17 +222,25 @@ class FerroqQubit(Device):
         pipeline.add_transform(
             validate_observables, self.capabilities.supports_observable, name=self.name
         )
-        pipeline.add_transform(defer_measurements, allow_postselect=False)
+        one_shot = config.mcm_config.mcm_method == "one-shot"
+        if not one_shot:
+            pipeline.add_transform(defer_measurements, allow_postselect=False)
         pipeline.add_transform(
             decompose,
-            stopping_condition=_supported,
+            stopping_condition=_supported_with_mcms if one_shot else _supported,
             skip_initial_state_prep=True,
             name=self.name,
             device_wires=self.wires,
             target_gates=self.capabilities.gate_set(),
         )
-        pipeline.add_transform(device_resolve_dynamic_wires, wires=self.wires, allow_resets=False)
+        pipeline.add_transform(
+            device_resolve_dynamic_wires, wires=self.wires, allow_resets=one_shot
+        )
         pipeline.add_transform(validate_device_wires, self.wires, name=self.name)
+        if one_shot:
+            pipeline.add_transform(
+                dynamic_one_shot, postselect_mode=config.mcm_config.postselect_mode
+            )
         if config.gradient_method == "adjoint":
             name = f"adjoint + {self.name}"
             pipeline.add_transform(no_sampling, name=name)
@@ -295,6 +315,9 @@ class FerroqQubit(Device):
         groups: dict[tuple, list[tuple[int, Program, list[str]]]] = {}
         group_observables: dict[tuple, list[ferroq.Observable]] = {}
         for i, tape in enumerate(circuits):
+            if tape.shots and any(isinstance(op, MidMeasure) for op in tape.operations):
+                results[i] = self._execute_mcm(tape)
+                continue
             wmap = self._wire_map(tape)
             try:
                 prog = self._translator.translate(tape, wmap, None)
@@ -486,6 +509,91 @@ class FerroqQubit(Device):
                 else:
                     results[k][i] = np.float64(sum(float(np.mean(p)) for p in parts))
         return results
+
+    def _execute_mcm(self, tape: QuantumScript) -> Any:
+        """A tape from ``dynamic_one_shot`` (mid-circuit measurements kept, shots as
+        ``[1] * N``): ferroq runs the circuit N times in Rust with its own mid-circuit
+        measurement, reset and classically controlled gates (``Simulator.sample``),
+        measuring every wire at the end; the result is one tuple per shot, which
+        PennyLane then aggregates (and postselects)."""
+        if tape.batch_size is not None:
+            tapes, post = broadcast_expand(tape)
+            return post(tuple(self._execute_mcm(t) for t in tapes))
+        wmap = self._wire_map(tape)
+        n = len(wmap)
+        mcms = [op for op in tape.operations if isinstance(op, MidMeasure)]
+        nm = len(mcms)
+        if nm + n > 63:
+            raise DeviceError(
+                f"{nm} mid-circuit measurements and {n} wires exceed ferroq's 64 classical bits "
+                "per shot; use mcm_method='deferred'"
+            )
+        shots = tape.shots.total_shots
+        mps = tape.measurements
+        terminal = [i for i, mp in enumerate(mps) if mp.mv is None]
+        groups = _group_for_sampling([mps[i] for i in terminal], list(wmap))
+        if not groups:
+            groups = [_Group({}, [], False)]
+        if len(groups) > 1 and any(op.postselect is not None for op in mcms):
+            raise DeviceError(
+                "postselection with measurements that need several measurement bases is not "
+                "supported by ferroq.qubit with mcm_method='one-shot'; use 'deferred'"
+            )
+        per_mp: list[Any] = [None] * len(mps)
+        mcm_bits: np.ndarray | None = None
+        for g in groups:
+            prog = self._translator.translate(
+                tape, wmap, None, extra_ops=g.diag_ops, measure_all=True
+            )
+            counts = self._sim.sample(prog.circuit, shots, prog.params())
+            vals = np.repeat(
+                np.array([int(k, 2) for k in counts], dtype=np.uint64),
+                np.array(list(counts.values()), dtype=np.int64),
+            )
+            self._rng.shuffle(vals)
+            if mcm_bits is None:
+                mcm_bits = (
+                    np.stack(
+                        [(vals >> np.uint64(k)) & np.uint64(1) for k in range(nm)], axis=1
+                    ).astype(np.int64)
+                    if nm
+                    else np.zeros((shots, 0), dtype=np.int64)
+                )
+            shifts = np.array([nm + j for j in range(n)], dtype=np.uint64)
+            bits = ((vals[:, None] >> shifts[None, :]) & np.uint64(1)).astype(np.int64)
+            for unit in g.units:
+                i = terminal[unit.mp]
+                if unit.kind == "pl":
+                    m = mps[i].map_wires(wmap)
+                    per_mp[i] = [
+                        m.process_samples(bits[s : s + 1], Wires(range(n))) for s in range(shots)
+                    ]
+                else:
+                    v = np.zeros(shots)
+                    for coef, word in unit.terms:
+                        if word:
+                            v = v + coef * np.prod(1 - 2 * bits[:, [wmap[w] for w in word]], axis=1)
+                        else:
+                            v = v + coef
+                    prev = per_mp[i]
+                    per_mp[i] = v if prev is None else prev + v
+        assert mcm_bits is not None
+        index = {id(m): k for k, m in enumerate(mcms)}
+        index.update({m.hash: k for k, m in enumerate(mcms)})
+        for i, mp in enumerate(mps):
+            if mp.mv is None:
+                if isinstance(per_mp[i], np.ndarray):
+                    per_mp[i] = [np.float64(x) for x in per_mp[i]]
+                continue
+            mv = mp.mv
+            if not isinstance(mv, MeasurementValue) or not isinstance(mp, SampleMP):
+                raise DeviceError(f"ferroq.qubit cannot measure {mp} shot by shot")
+            cols = [mcm_bits[:, index.get(id(m), index.get(m.hash))] for m in mv.measurements]
+            values = np.asarray(mv.processing_fn(*cols))
+            per_mp[i] = [int(x) if values.dtype.kind in "iub" else x for x in values]
+        rows = [tuple(per_mp[i][s] for i in range(len(mps))) for s in range(shots)]
+        out = [r[0] if len(mps) == 1 else r for r in rows]
+        return tuple(out) if tape.shots.has_partitioned_shots else out[0]
 
     # ------------------------------------------------------------------ derivatives
 
@@ -787,6 +895,12 @@ def _group_for_sampling(mps: Sequence[Any], all_wires: list[Any]) -> list[_Group
             if isinstance(mp, ExpectationMP):
                 for word, (coef, wires) in zip(ps.keys(), terms):
                     place(dict(word.items()), _Unit(i, "pauli", [(coef, wires)]))
+                continue
+        if ps is not None and len(ps) == 1:
+            ((word, c),) = ps.items()
+            if len(word) and abs(complex(c) - 1) < 1e-12:
+                # sample/counts/probs of one Pauli word: its eigenbasis is a Pauli basis
+                place(dict(word.items()), _Unit(i, "pl"))
                 continue
         # a measurement in its observable's own eigenbasis (PennyLane's diagonalising gates)
         g = _Group(None, list(obs.diagonalizing_gates()), True)
