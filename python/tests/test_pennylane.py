@@ -565,3 +565,51 @@ def test_best_falls_back_when_adjoint_cannot_differentiate() -> None:
     a = pnp.array(0.3, requires_grad=True)
     got = qml.grad(qml.QNode(circuit, ferroq_dev(1), diff_method="best"))(a)
     assert got == pytest.approx(-2 * np.sin(2 * 0.3) * np.cos(0.2), abs=1e-8)
+
+
+def _mcm_circuit(x):
+    H = qml.Hamiltonian([0.5, -1.2], [qml.X(0) @ qml.Z(1), qml.Y(1)])
+    qml.RX(x, wires=0)
+    m0 = qml.measure(0)
+    qml.RY(2 * x, wires=1)
+    m1 = qml.measure(1, reset=True)
+    qml.cond(m0 & m1, qml.PauliX)(2)
+    qml.cond(m0 + m1 == 1, qml.RZ)(0.4, wires=0)
+    qml.Hadamard(0)
+    return (
+        qml.expval(qml.Z(2)),
+        qml.probs(wires=[0, 1]),
+        qml.expval(m0),
+        qml.var(qml.X(0)),
+        qml.expval(H),
+        qml.probs(op=m1),
+    )
+
+
+def test_mid_circuit_measurements_one_shot_natively() -> None:
+    # analytic reference: deferred measurements on default.qubit with spare wires
+    exact = qml.QNode(_mcm_circuit, default_dev(6))(0.9)
+    dev = ferroq_dev(3, seed=4)  # no spare wires: the measurements run in ferroq
+    spy = dev._sim = _Spy(dev._sim)
+    got = qml.set_shots(qml.QNode(_mcm_circuit, dev), shots=20_000)(0.9)
+    assert "sample" in spy.calls
+    for g, w in zip(got, exact):
+        np.testing.assert_allclose(g, w, atol=0.04)
+    # analytic execution of the same circuit on ferroq defers the measurements
+    np.testing.assert_allclose(
+        qml.QNode(_mcm_circuit, ferroq_dev(6))(0.9)[4], exact[4], atol=ATOL
+    )
+
+
+def test_one_shot_postselection_and_samples_of_measurement_values() -> None:
+    def circuit(x):
+        qml.RX(x, wires=0)
+        m0 = qml.measure(0, postselect=1)
+        qml.cond(m0, qml.RY)(0.7, wires=1)
+        return qml.expval(qml.Z(1)), qml.sample(qml.Z(0)), qml.sample(m0)
+
+    z1, z0, m = qml.set_shots(qml.QNode(circuit, ferroq_dev(2, seed=9)), shots=10_000)(0.9)
+    kept = len(m)
+    assert abs(kept / 10_000 - np.sin(0.45) ** 2) < 0.03  # hw-like: failed shots dropped
+    assert np.all(m == 1) and np.all(z0 == -1) and z0.shape == (kept,)
+    assert z1 == pytest.approx(np.cos(0.7), abs=0.05)

@@ -122,7 +122,11 @@ class FerroqQubit(Device):
     ``Simulator.run_batch``. ``diff_method="adjoint"`` (also chosen by ``"best"``) uses
     ``Simulator.gradient`` / ``Simulator.vjp``; tapes of one structure (such as a
     broadcast tape split for differentiation) go to ``Simulator.gradient_batch`` together.
-    Mid-circuit measurements are deferred (``qml.defer_measurements``).
+    Mid-circuit measurements: with shots (``mcm_method="one-shot"``, the default there)
+    ferroq runs them natively, shot by shot in Rust (measurement, reset, classically
+    controlled gates) and PennyLane aggregates the shots (and postselects, discarding
+    failed shots); analytic execution defers them (``qml.defer_measurements``, which
+    needs a spare wire per measured wire that is reused or reset).
     """
 
     config_filepath = Path(__file__).parent / "ferroq_qubit.toml"
