@@ -50,6 +50,12 @@ pub enum Family {
     /// qubit, then a CNOT chain; `2 n L` parameters). Run only when named
     /// (`--families gradient`): not in [`Family::ALL`].
     Gradient,
+    /// QAOA on a random interaction graph (`ferroq::library::qaoa_random_graph`,
+    /// `layers` layers), its ZZ terms written `CX · RZ · CX` as frameworks emit them.
+    /// Run only when named.
+    QaoaCx,
+    /// The same circuit with each ZZ term one native `RZZ`. Run only when named.
+    QaoaRzz,
 }
 
 impl Family {
@@ -66,7 +72,7 @@ impl Family {
     ];
 
     /// Families run only when named.
-    pub const EXTRA: [Family; 1] = [Family::Gradient];
+    pub const EXTRA: [Family; 3] = [Family::Gradient, Family::QaoaCx, Family::QaoaRzz];
 
     /// Name used on the command line and in reports.
     pub fn name(self) -> &'static str {
@@ -80,6 +86,8 @@ impl Family {
             Family::PassDiag => "pass-diag",
             Family::Sweep => "sweep",
             Family::Gradient => "gradient",
+            Family::QaoaCx => "qaoa-cx",
+            Family::QaoaRzz => "qaoa-rzz",
         }
     }
 
@@ -94,13 +102,20 @@ impl Family {
     /// Smallest qubit count the family is defined for.
     pub fn min_qubits(self) -> u32 {
         match self {
-            Family::Pass2q | Family::PassDiag | Family::Sweep | Family::Ghz | Family::Gradient => 2,
+            Family::Pass2q
+            | Family::PassDiag
+            | Family::Sweep
+            | Family::Ghz
+            | Family::Gradient
+            | Family::QaoaCx
+            | Family::QaoaRzz => 2,
             _ => 1,
         }
     }
 
     /// The circuit of this family on `n` qubits (`layers` and `seed` only matter for
-    /// [`Family::Random`]; [`Family::Sweep`] gives its symbolic ansatz).
+    /// [`Family::Random`] and the QAOA families; [`Family::Sweep`] gives its symbolic
+    /// ansatz).
     pub fn circuit(self, n: u32, layers: u32, seed: u64) -> Circuit {
         match self {
             Family::Ghz => ghz(n),
@@ -128,6 +143,8 @@ impl Family {
             }
             Family::Sweep => sweep_ansatz(n, SWEEP_LAYERS),
             Family::Gradient => gradient_ansatz(n, GRADIENT_LAYERS),
+            Family::QaoaCx => qaoa_random_graph(n, layers, seed, false),
+            Family::QaoaRzz => qaoa_random_graph(n, layers, seed, true),
         }
     }
 }
@@ -157,7 +174,7 @@ impl FromStr for Family {
     }
 }
 
-pub use ferroq::library::{ghz, qft, random_layers};
+pub use ferroq::library::{ghz, qaoa_random_graph, qft, random_layers};
 
 /// Name of the sweep ansatz's parameter `kind` ("a" for ry, "b" for rz) of `layer` and
 /// qubit `q`.

@@ -73,7 +73,7 @@ macro_rules! __with_checks {
         $crate::$callback!($($args)* [
             little_endian_order, every_gate_matches_textbook, alloc_gives_zero_state,
             ghz_matches_analytic, qft_matches_analytic, random_circuits_match_reference,
-            wide_and_large_circuits_match_reference,
+            permutation_sandwiches_match_reference, wide_and_large_circuits_match_reference,
             norm_is_preserved, runs_compose, probabilities_and_marginals_match_reference,
             expectations_match_reference, sampling_matches_distribution,
             measurement_collapses_state, reset_returns_to_zero,

@@ -7,6 +7,15 @@
 //! like any circuit ([`compile`]); on the way back a run is applied as its inverse: its
 //! ops in reverse order, each replaced by its adjoint.
 //!
+//! Consecutive parametric gates on pairwise disjoint qubits form one *layer* step. They
+//! commute, so at the layer's end the derivative of member `k` is
+//! `<λ| D_k |φ>` with the local operator `D_k = dU_k/dθ · U_k^†` (see
+//! [`DiffGate::local_derivative_op`]) and both states taken *after* the whole layer; the
+//! layer's inverse is then applied as fused blocks ([`layer_inverse`]) — a few passes
+//! over each state instead of one per gate.
+//!
+//! The forward run is the whole circuit compiled and fused as usual ([`compile`]).
+//!
 //! A parametric gate's derivative with respect to one of its parameters is
 //! `|1..1><1..1|` on the controls tensored with [`Gate::derivative_of`] on the targets:
 //! it is applied as one *uncontrolled* op on `targets ++ controls` whose matrix is zero
@@ -16,13 +25,14 @@
 use crate::backend::Capabilities;
 use crate::circuit::{Circuit, Instruction, Operation};
 use crate::error::{Error, Result};
+use crate::fusion::{block_body, Body};
 use crate::gate::Gate;
 use crate::matrix::Matrix;
 use crate::op::Op;
 use crate::options::CompileOptions;
 use crate::param::ParamBinding;
 use crate::param_sets::ParamSets;
-use crate::plan::{compile, SlotExpr};
+use crate::plan::{compile, Plan, SlotExpr};
 use num_complex::Complex64;
 
 /// A parametric gate of a [`DiffPlan`].
@@ -37,15 +47,15 @@ pub(crate) struct DiffGate {
 /// One step of a [`DiffPlan`].
 #[derive(Debug, Clone)]
 pub(crate) enum DiffStep {
-    /// A run of fixed gates: its fused ops, and the ops of its inverse.
+    /// A run of fixed gates, as the ops of its inverse (the adjoints of its fused ops,
+    /// in reverse order).
     Fixed {
-        /// The run, in application order.
-        forward: Vec<Op>,
-        /// Its inverse: the adjoints of `forward`, in reverse order.
+        /// The run's inverse.
         inverse: Vec<Op>,
     },
-    /// A gate with at least one symbolic parameter.
-    Gate(DiffGate),
+    /// Gates with at least one symbolic parameter, on pairwise disjoint qubits (they
+    /// commute), in application order.
+    Layer(Vec<DiffGate>),
 }
 
 /// A circuit lowered for the adjoint method: parametric gates as their own steps,
@@ -65,6 +75,9 @@ pub struct DiffPlan {
     num_qubits: u32,
     parameters: Vec<String>,
     steps: Vec<DiffStep>,
+    /// The whole circuit, compiled and fused: the forward run.
+    forward: Plan,
+    options: CompileOptions,
     /// Widest dense op any step applies (forward, inverse or derivative).
     widest_dense: u32,
     gates: usize,
@@ -94,7 +107,7 @@ impl DiffPlan {
                 return Ok(0);
             }
             let inverse = forward.iter().rev().map(adjoint).collect();
-            steps.push(DiffStep::Fixed { forward, inverse });
+            steps.push(DiffStep::Fixed { inverse });
             Ok(plan.widest_dense_op())
         };
         for (index, ins) in circuit.instructions().iter().enumerate() {
@@ -116,12 +129,21 @@ impl DiffPlan {
                         widest_dense = widest_dense.max((targets.len() + controls.len()) as u32);
                     }
                     gates += 1;
-                    steps.push(DiffStep::Gate(DiffGate {
+                    let g = DiffGate {
                         gate: gate.clone(),
                         targets: targets.clone(),
                         controls: controls.clone(),
                         params: SlotExpr::of_gate(gate, &parameters),
-                    }));
+                    };
+                    match steps.last_mut() {
+                        Some(DiffStep::Layer(layer))
+                            if options.fusion
+                                && layer.iter().all(|m| m.qubits().all(|q| !g.touches(q))) =>
+                        {
+                            layer.push(g)
+                        }
+                        _ => steps.push(DiffStep::Layer(vec![g])),
+                    }
                 }
                 _ => {
                     run.push(ins.clone());
@@ -129,10 +151,21 @@ impl DiffPlan {
             }
         }
         widest_dense = widest_dense.max(close_run(&mut run, &mut steps)?);
+        let forward = compile(circuit, options)?;
+        if steps
+            .iter()
+            .any(|s| matches!(s, DiffStep::Layer(l) if l.len() > 1))
+        {
+            // A layer's inverse is applied in fused blocks of up to this many qubits.
+            widest_dense = widest_dense.max(options.max_fused_qubits);
+        }
+        widest_dense = widest_dense.max(forward.widest_dense_op());
         Ok(DiffPlan {
             num_qubits: n,
             parameters,
             steps,
+            forward,
+            options: options.clone(),
             widest_dense,
             gates,
         })
@@ -157,6 +190,14 @@ impl DiffPlan {
     }
     pub(crate) fn steps(&self) -> &[DiffStep] {
         &self.steps
+    }
+    /// The whole circuit compiled and fused: what the forward run applies.
+    pub(crate) fn forward(&self) -> &Plan {
+        &self.forward
+    }
+    /// The options the plan was compiled with (the fused layer inverses follow them).
+    pub(crate) fn options(&self) -> &CompileOptions {
+        &self.options
     }
 
     /// Checks that a backend with `caps` can apply every op of the plan.
@@ -278,7 +319,103 @@ pub(crate) fn adjoint(op: &Op) -> Op {
     }
 }
 
+/// The inverse of a layer (gates on disjoint qubits, evaluated at `params[k]`) as few
+/// ops: the diagonal members in blocks of up to `max_fused_diagonal_qubits` qubits, the
+/// others in blocks of up to `max_fused_qubits` (a block of one keeps its controlled
+/// form). Members commute, so the order of the blocks does not matter.
+pub(crate) fn layer_inverse(
+    layer: &[DiffGate],
+    params: &[Vec<f64>],
+    options: &CompileOptions,
+) -> Vec<Op> {
+    let mut ops = Vec::new();
+    for diagonal in [true, false] {
+        let limit = if diagonal {
+            options
+                .max_fused_diagonal_qubits
+                .max(options.max_fused_qubits)
+        } else {
+            options.max_fused_qubits
+        } as usize;
+        let mut chunk: Vec<(Vec<u32>, Body, Op)> = Vec::new();
+        let mut width = 0;
+        let flush = |chunk: &mut Vec<(Vec<u32>, Body, Op)>, ops: &mut Vec<Op>| match chunk.len() {
+            0 => {}
+            1 => ops.push(chunk.pop().expect("one").2),
+            _ => {
+                let qubits: Vec<u32> = chunk.iter().flat_map(|m| m.0.iter().copied()).collect();
+                ops.push(block_body(
+                    &qubits,
+                    diagonal,
+                    chunk.iter().map(|m| (m.0.as_slice(), &m.1)),
+                ));
+                chunk.clear();
+            }
+        };
+        for (g, p) in layer.iter().zip(params) {
+            if g.gate.is_diagonal() != diagonal {
+                continue;
+            }
+            let qubits: Vec<u32> = g.qubits().collect();
+            if width + qubits.len() > limit {
+                flush(&mut chunk, &mut ops);
+                width = 0;
+            }
+            let inverse = g.gate.matrix_of(p).adjoint();
+            let body = Body::of_gate(inverse, g.targets.len(), g.controls.len());
+            width += qubits.len();
+            chunk.push((qubits, body, g.op(p, true)));
+        }
+        flush(&mut chunk, &mut ops);
+    }
+    ops
+}
+
 impl DiffGate {
+    /// Targets then controls.
+    pub(crate) fn qubits(&self) -> impl Iterator<Item = u32> + '_ {
+        self.targets.iter().chain(&self.controls).copied()
+    }
+    fn touches(&self, q: u32) -> bool {
+        self.targets.contains(&q) || self.controls.contains(&q)
+    }
+
+    /// `dU/dθ_j · U^†` at `p`: the local operator whose expectation between the
+    /// states *after* the gate gives the derivative. One uncontrolled op on
+    /// `targets ++ controls` (zero wherever a control is 0).
+    pub(crate) fn local_derivative_op(&self, p: &[f64], j: usize) -> Op {
+        let full = self
+            .gate
+            .matrix_of(p)
+            .controlled(self.controls.len() as u32)
+            .adjoint();
+        match self.derivative_op(p, j) {
+            Op::Diagonal {
+                targets,
+                controls,
+                diag,
+            } => Op::Diagonal {
+                targets,
+                controls,
+                diag: diag
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| d * full.get(i, i))
+                    .collect(),
+            },
+            Op::Dense {
+                targets,
+                controls,
+                matrix,
+            } => Op::Dense {
+                targets,
+                controls,
+                matrix: matrix.mul(&full),
+            },
+            other => unreachable!("derivatives are gate ops, got {other:?}"),
+        }
+    }
+
     /// The gate's evaluated parameters (non-finite ones are errors).
     pub(crate) fn eval(&self, values: &[f64]) -> Result<Vec<f64>> {
         self.params

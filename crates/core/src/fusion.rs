@@ -12,7 +12,8 @@
 //! commute). A new gate merges with every open block it touches when the union fits
 //! the size limit (diagonal blocks have their own, larger limit, since a diagonal pass
 //! costs the same at any size); otherwise those blocks are closed and the gate opens a
-//! new block. Measurements, resets, conditionals and barriers close the blocks on their
+//! new block. A diagonal gate that touches no open block joins an open diagonal block
+//! on other qubits if the union fits, so a run of diagonals is one pass. Measurements, resets, conditionals and barriers close the blocks on their
 //! qubits. A block that holds a single gate is emitted as that gate, so controlled ops
 //! keep their cheaper controlled form.
 
@@ -126,9 +127,18 @@ pub(crate) fn plan_blocks(
             out.push(Step::Single(index));
             continue;
         }
-        let touched: Vec<usize> = (0..open.len())
+        let mut touched: Vec<usize> = (0..open.len())
             .filter(|&i| open[i].intersects(qubits))
             .collect();
+        if touched.is_empty() && diagonal {
+            // Diagonals commute: a diagonal gate joins an open diagonal block on other
+            // qubits while the union fits, so a run of them is one pass over the state.
+            touched.extend(
+                (0..open.len()).find(|&i| {
+                    open[i].diagonal && open[i].qubits.len() + qubits.len() <= diag_limit
+                }),
+            );
+        }
         let mut union: Vec<u32> = touched
             .iter()
             .flat_map(|&i| open[i].qubits.iter().copied())
@@ -170,14 +180,48 @@ pub(crate) fn plan_blocks(
     out
 }
 
-/// A gate's action as the fuser multiplies it: diagonal entries or a dense matrix
-/// (row-major), over its qubits (targets then controls, controls folded in).
+/// A gate's action as the fuser multiplies it: diagonal entries, a permutation of basis
+/// states or a dense matrix (row-major), over its qubits (targets then controls,
+/// controls folded in).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Body {
     /// `2^k` diagonal entries.
     Diag(Vec<Complex64>),
+    /// A permutation of the `2^k` basis states: basis state `j` goes to `perm[j]`
+    /// (X, CX, SWAP, Toffoli, ...).
+    Perm(Vec<u32>),
     /// `2^k x 2^k` entries, row-major.
     Dense(Vec<Complex64>),
+}
+
+/// The permutation a row-major `dim x dim` matrix is, if every column holds exactly
+/// one entry equal to 1 and zeros elsewhere.
+pub(crate) fn as_permutation(data: &[Complex64], dim: usize) -> Option<Vec<u32>> {
+    let one = Complex64::new(1.0, 0.0);
+    let zero = Complex64::new(0.0, 0.0);
+    let mut perm = vec![u32::MAX; dim];
+    let mut hit = vec![false; dim];
+    for r in 0..dim {
+        for (c, &x) in data[r * dim..(r + 1) * dim].iter().enumerate() {
+            if x == one {
+                if perm[c] != u32::MAX || hit[r] {
+                    return None;
+                }
+                perm[c] = r as u32;
+                hit[r] = true;
+            } else if x != zero {
+                return None;
+            }
+        }
+    }
+    perm.iter().all(|&r| r != u32::MAX).then_some(perm)
+}
+
+/// Index `idx` with the bits at positions `pos` replaced by the bits of `sub`.
+fn scatter(idx: usize, sub: usize, pos: &[usize]) -> usize {
+    pos.iter().enumerate().fold(idx, |acc, (j, p)| {
+        (acc & !(1usize << p)) | (((sub >> j) & 1) << p)
+    })
 }
 
 impl Body {
@@ -214,6 +258,13 @@ impl Body {
 fn to_dense(body: Body, dim: usize) -> Vec<Complex64> {
     match body {
         Body::Dense(d) => d,
+        Body::Perm(perm) => {
+            let mut d = vec![Complex64::new(0.0, 0.0); dim * dim];
+            for (c, &r) in perm.iter().enumerate() {
+                d[r as usize * dim + c] = Complex64::new(1.0, 0.0);
+            }
+            d
+        }
         Body::Diag(diag) => {
             let mut d = vec![Complex64::new(0.0, 0.0); dim * dim];
             for (i, x) in diag.into_iter().enumerate() {
@@ -252,6 +303,17 @@ fn apply_gate(body: Body, bits: usize, gate: &Body, pos: &[usize]) -> Body {
                 }
             }
             Body::Dense(d)
+        }
+        (body, Body::Perm(p)) => {
+            // Row `r` of the product is row `r'` of the body, where the gate maps the
+            // sub-index of `r'` on `pos` to that of `r`.
+            let d = to_dense(body, dim);
+            let mut out = vec![Complex64::new(0.0, 0.0); dim * dim];
+            for r in 0..dim {
+                let to = scatter(r, p[gather(r, pos)] as usize, pos);
+                out[to * dim..(to + 1) * dim].copy_from_slice(&d[r * dim..(r + 1) * dim]);
+            }
+            Body::Dense(out)
         }
         (body, Body::Dense(g)) if pos.len() == 1 => {
             // The common case (parametric 1-qubit gates): rows `r` and `r | bit` mix.
@@ -317,37 +379,107 @@ pub(crate) fn block_body<'a>(
     let bits = qubits.len();
     let dim = 1usize << bits;
     let one = Complex64::new(1.0, 0.0);
-    let mut body = if diagonal {
-        Body::Diag(vec![one; dim])
-    } else {
-        let mut d = vec![Complex64::new(0.0, 0.0); dim * dim];
-        for i in 0..dim {
-            d[i * dim + i] = one;
-        }
-        Body::Dense(d)
-    };
+    if diagonal {
+        return diagonal_block(qubits, members);
+    }
+    let mut d = vec![Complex64::new(0.0, 0.0); dim * dim];
+    for i in 0..dim {
+        d[i * dim + i] = one;
+    }
+    let mut body = Body::Dense(d);
     let mut pos = Vec::with_capacity(bits);
     for (gate_qubits, gate) in members {
-        pos.clear();
-        pos.extend(gate_qubits.iter().map(|q| {
-            qubits
-                .iter()
-                .position(|m| m == q)
-                .expect("a member's qubits lie in its block")
-        }));
+        positions(qubits, gate_qubits, &mut pos);
         body = apply_gate(body, bits, gate, &pos);
     }
-    match body {
-        Body::Diag(diag) => Op::Diagonal {
-            targets: qubits.to_vec(),
-            controls: Vec::new(),
-            diag,
-        },
-        Body::Dense(data) => Op::Dense {
-            targets: qubits.to_vec(),
-            controls: Vec::new(),
-            matrix: Matrix::raw(dim, data),
-        },
+    Op::Dense {
+        targets: qubits.to_vec(),
+        controls: Vec::new(),
+        matrix: Matrix::raw(dim, to_dense(body, dim)),
+    }
+}
+
+/// Positions of `gate_qubits` within the block's `qubits`.
+fn positions(qubits: &[u32], gate_qubits: &[u32], pos: &mut Vec<usize>) {
+    pos.clear();
+    pos.extend(gate_qubits.iter().map(|q| {
+        qubits
+            .iter()
+            .position(|m| m == q)
+            .expect("a member's qubits lie in its block")
+    }));
+}
+
+/// A block whose product is diagonal although members may be permutations (a
+/// permutation sandwich, `P · D · P`): multiplied as a monomial matrix — row `i` holds
+/// `vals[i]` in column `cols[i]` — in `O(2^k)` per member. Falls back to dense if the
+/// permutations do not cancel (never, for the blocks the planner marks diagonal).
+fn diagonal_block<'a>(
+    qubits: &[u32],
+    members: impl IntoIterator<Item = (&'a [u32], &'a Body)>,
+) -> Op {
+    let dim = 1usize << qubits.len();
+    let mut cols: Vec<u32> = (0..dim as u32).collect();
+    let mut vals = vec![Complex64::new(1.0, 0.0); dim];
+    let mut pos = Vec::with_capacity(qubits.len());
+    let mut dense: Option<Body> = None;
+    for (gate_qubits, gate) in members {
+        positions(qubits, gate_qubits, &mut pos);
+        if let Some(body) = dense.take() {
+            dense = Some(apply_gate(body, qubits.len(), gate, &pos));
+            continue;
+        }
+        match gate {
+            Body::Diag(g) => {
+                for (i, v) in vals.iter_mut().enumerate() {
+                    *v *= g[gather(i, &pos)];
+                }
+            }
+            Body::Perm(p) => {
+                let (mut c2, mut v2) = (vec![0u32; dim], vec![Complex64::new(0.0, 0.0); dim]);
+                for i in 0..dim {
+                    let to = scatter(i, p[gather(i, &pos)] as usize, &pos);
+                    c2[to] = cols[i];
+                    v2[to] = vals[i];
+                }
+                (cols, vals) = (c2, v2);
+            }
+            Body::Dense(_) => {
+                let mut d = vec![Complex64::new(0.0, 0.0); dim * dim];
+                for (r, (&c, &v)) in cols.iter().zip(&vals).enumerate() {
+                    d[r * dim + c as usize] = v;
+                }
+                dense = Some(apply_gate(Body::Dense(d), qubits.len(), gate, &pos));
+            }
+        }
+    }
+    let targets = qubits.to_vec();
+    let controls = Vec::new();
+    if dense.is_none() && cols.iter().enumerate().all(|(i, &c)| c as usize == i) {
+        return Op::Diagonal {
+            targets,
+            controls,
+            diag: vals,
+        };
+    }
+    debug_assert!(
+        false,
+        "a block marked diagonal multiplied to a non-diagonal"
+    );
+    let data = match dense {
+        Some(body) => to_dense(body, dim),
+        None => {
+            let mut d = vec![Complex64::new(0.0, 0.0); dim * dim];
+            for (r, (&c, &v)) in cols.iter().zip(&vals).enumerate() {
+                d[r * dim + c as usize] = v;
+            }
+            d
+        }
+    };
+    Op::Dense {
+        targets,
+        controls,
+        matrix: Matrix::raw(dim, data),
     }
 }
 
@@ -401,6 +533,31 @@ mod tests {
                 diagonal: true,
                 members: vec![0, 1, 2, 3, 4]
             }]
+        );
+    }
+
+    #[test]
+    fn disjoint_diagonals_share_one_block_while_they_fit() {
+        // rz(0) rz(3) cz(5,6) rz(7): one diagonal pass up to the limit of 4 qubits.
+        let items = [
+            gate(&[0], true),
+            gate(&[3], true),
+            gate(&[5, 6], true),
+            gate(&[7], true),
+            gate(&[1], false),
+        ];
+        let steps = plan_blocks(&items, true, 2, 4);
+        assert_eq!(
+            steps,
+            vec![
+                Step::Block {
+                    qubits: vec![0, 3, 5, 6],
+                    diagonal: true,
+                    members: vec![0, 1, 2]
+                },
+                Step::Single(3),
+                Step::Single(4)
+            ]
         );
     }
 

@@ -7,9 +7,11 @@
 //! sweep from the last gate to the first undoes each step on both states
 //! (`|φ> ← U_g^† |φ>`, `|λ> ← U_g^† |λ>`) and, at each parametric gate, takes
 //! `<λ| dU_g/dθ |φ>` ([`StatePrimitives::inner_product_op`], through a scratch state
-//! `|μ>` or in one pass where the backend can). The cost is about one forward run, plus
-//! two runs backwards per folded observable, plus one derivative product per parameter
-//! of each parametric gate — independent of the number of parameters otherwise.
+//! `|μ>` or in one pass where the backend can). Parametric gates on disjoint qubits are
+//! taken together as a layer (see [`DiffPlan`]): every member's derivative from the
+//! states after the layer, then the layer undone in fused blocks. The cost is about one
+//! forward run, plus two runs backwards per folded observable, plus one derivative
+//! product per parameter — independent of the number of parameters otherwise.
 //!
 //! **Chain rule.** A gate parameter is affine in the named parameters,
 //! `c0 + Σ c_s θ_s`; its derivative adds `c_s ·` (the gate parameter's derivative) to
@@ -24,7 +26,7 @@
 //! observables into one Hamiltonian and holds 3 whatever `k` is.
 
 use crate::backend::Backend;
-use crate::diff_plan::{DiffPlan, DiffStep};
+use crate::diff_plan::{layer_inverse, DiffPlan, DiffStep};
 use crate::error::{Error, Result};
 use crate::interrupt::Interrupt;
 use crate::observable::{Observable, PauliTerm};
@@ -266,28 +268,23 @@ fn check_memory<B: Backend>(backend: &B, num_qubits: u32, count: usize) -> Resul
     Ok(())
 }
 
-/// Runs the circuit of `plan` on `psi` (at `|0…0>`).
+/// Runs the circuit of `plan` on `psi` (at `|0…0>`), compiled and fused as any run.
 fn forward<S: StatePrimitives>(
     plan: &DiffPlan,
     values: &[f64],
     psi: &mut S,
     interrupt: &Interrupt<'_>,
 ) -> Result<()> {
-    for step in plan.steps() {
-        interrupt.check()?;
-        match step {
-            DiffStep::Fixed { forward, .. } => psi.apply(forward, interrupt)?,
-            DiffStep::Gate(g) => {
-                let p = g.eval(values)?;
-                psi.apply(&[g.op(&p, false)], interrupt)?;
-            }
-        }
-    }
+    let program = plan.forward().bind(values)?;
+    psi.apply(program.ops(), interrupt)?;
     psi.finish()
 }
 
 /// The adjoint sweep: `phi` holds the final state, `lambdas[k]` holds `O_k|phi>`;
-/// adds `2 Re <λ_k|dU|φ>` (chained to the named parameters) into `grads[k]`.
+/// adds `2 Re <λ_k|dU|φ>` (chained to the named parameters) into `grads[k]`. At a
+/// layer (parametric gates on disjoint qubits) every member's derivative is taken
+/// between the states after the layer, `2 Re <λ| dU_k/dθ · U_k^† |φ>`, then the
+/// layer is undone in fused blocks.
 fn backward<S: StatePrimitives>(
     plan: &DiffPlan,
     values: &[f64],
@@ -298,10 +295,10 @@ fn backward<S: StatePrimitives>(
     interrupt: &Interrupt<'_>,
 ) -> Result<()> {
     let steps = plan.steps();
-    // Steps before the first parametric gate need not be undone.
+    // Steps before the first layer need not be undone.
     let first = steps
         .iter()
-        .position(|s| matches!(s, DiffStep::Gate(_)))
+        .position(|s| matches!(s, DiffStep::Layer(_)))
         .unwrap_or(steps.len());
     for (i, step) in steps.iter().enumerate().skip(first).rev() {
         interrupt.check()?;
@@ -312,22 +309,27 @@ fn backward<S: StatePrimitives>(
                     lambda.apply(inverse, interrupt)?;
                 }
             }
-            DiffStep::Gate(g) => {
-                let p = g.eval(values)?;
-                let inverse = [g.op(&p, true)];
-                phi.apply(&inverse, interrupt)?;
-                for (j, terms) in g.symbolic_params() {
-                    let derivative = g.derivative_op(&p, j);
-                    for (lambda, row) in lambdas.iter().zip(grads.iter_mut()) {
-                        let d = 2.0 * lambda.inner_product_op(&derivative, phi, mu)?.re;
-                        for &(slot, c) in terms {
-                            row[slot] += c * d;
+            DiffStep::Layer(layer) => {
+                let params = layer
+                    .iter()
+                    .map(|g| g.eval(values))
+                    .collect::<Result<Vec<_>>>()?;
+                for (g, p) in layer.iter().zip(&params) {
+                    for (j, terms) in g.symbolic_params() {
+                        let local = g.local_derivative_op(p, j);
+                        for (lambda, row) in lambdas.iter().zip(grads.iter_mut()) {
+                            let d = 2.0 * lambda.inner_product_op(&local, phi, mu)?.re;
+                            for &(slot, c) in terms {
+                                row[slot] += c * d;
+                            }
                         }
                     }
                 }
                 if i == first {
                     break; // nothing before it to differentiate
                 }
+                let inverse = layer_inverse(layer, &params, plan.options());
+                phi.apply(&inverse, interrupt)?;
                 for lambda in lambdas.iter_mut() {
                     lambda.apply(&inverse, interrupt)?;
                 }

@@ -52,6 +52,7 @@ pub mod precision;
 pub mod primitives;
 pub mod readout;
 pub mod rng;
+mod sandwich;
 
 pub use backend::{Backend, BatchOptions, Capabilities, DeviceKind};
 pub use circuit::{Circuit, Condition, Instruction, Operation, UNITARY_TOLERANCE};

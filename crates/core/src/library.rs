@@ -51,3 +51,41 @@ pub fn random_layers(n: u32, layers: u32, seed: u64) -> Circuit {
     }
     c
 }
+
+/// A QAOA-style circuit on a random interaction graph, its ZZ terms written as
+/// frameworks emit them: per layer, `n` edges `(a, b)` between random distinct qubits
+/// (not neighbours in general), each as `CX(a, b) · RZ(γ, b) · CX(a, b)`; then
+/// `RX(β)` on every qubit. From [`Rng::new`]`(seed)`: per edge `a = next_u64() % n`,
+/// then `b` from the remaining `n - 1` qubits; per layer `γ` and `β` are
+/// `next_f64() * 2π`. `native_zz` writes each term as one `RZZ(γ, a, b)` (the same
+/// unitary) instead.
+pub fn qaoa_random_graph(n: u32, layers: u32, seed: u64, native_zz: bool) -> Circuit {
+    let mut rng = Rng::new(seed);
+    let mut c = Circuit::new(n);
+    for q in 0..n {
+        c.h(q);
+    }
+    if n < 2 {
+        return c;
+    }
+    for _ in 0..layers {
+        let gamma = rng.next_f64() * 2.0 * PI;
+        let beta = rng.next_f64() * 2.0 * PI;
+        for _ in 0..n {
+            let a = (rng.next_u64() % n as u64) as u32;
+            let mut b = (rng.next_u64() % (n as u64 - 1)) as u32;
+            if b >= a {
+                b += 1;
+            }
+            if native_zz {
+                c.rzz(gamma, a, b);
+            } else {
+                c.cx(a, b).rz(gamma, b).cx(a, b);
+            }
+        }
+        for q in 0..n {
+            c.rx(beta, q);
+        }
+    }
+    c
+}

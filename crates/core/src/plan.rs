@@ -6,12 +6,13 @@
 
 use crate::circuit::{Circuit, Condition, Operation};
 use crate::error::{Error, Result};
-use crate::fusion::{block_body, plan_blocks, Body, Item, Step};
+use crate::fusion::{as_permutation, block_body, plan_blocks, Body, Item, Step};
 use crate::gate::Gate;
 use crate::op::Op;
 use crate::options::CompileOptions;
 use crate::param::{Param, ParamBinding};
 use crate::param_sets::ParamSets;
+use crate::sandwich::{find_sandwiches, is_involution};
 use std::sync::Arc;
 
 /// A parameter compiled against the plan's slots: `constant + Σ coefficient·value[slot]`.
@@ -176,7 +177,103 @@ enum Lowered {
     Fixed(Op),
     Param(ParamGate),
     ParamConditional(Condition, ParamGate),
+    /// A diagonal gate conjugated by permutations (see [`crate::sandwich`]): the
+    /// product of `members`, diagonal on `qubits`.
+    Conjugated {
+        qubits: Vec<u32>,
+        members: Vec<Member>,
+    },
     Barrier,
+}
+
+impl Lowered {
+    /// The members this instruction contributes to a fused block.
+    fn into_members(self) -> Vec<Member> {
+        match self {
+            Lowered::Fixed(op) => vec![fixed_member(&op)],
+            Lowered::Param(g) => vec![Member::Param(g)],
+            Lowered::Conjugated { members, .. } => members,
+            _ => unreachable!("only unconditioned gates are fused"),
+        }
+    }
+}
+
+/// Rewrites permutation sandwiches `P · G1 ⋯ Gk · P` into `∏ P·Gi·P` (diagonal gates),
+/// pass after pass while new ones appear (a CNOT ladder opens from the inside out).
+fn open_sandwiches(lowered: &mut [Lowered], items: &mut [Item], max_width: usize) {
+    let mut involution: Vec<Option<Vec<u32>>> = lowered
+        .iter()
+        .zip(items.iter())
+        .map(|(low, item)| match (low, item) {
+            (Lowered::Fixed(op @ Op::Dense { .. }), Item::Gate { .. }) => match fixed_member(op) {
+                Member::Fixed {
+                    body: Body::Perm(p),
+                    ..
+                } if is_involution(&p) => Some(p),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    for _pass in 0..8 {
+        let sandwiches = find_sandwiches(items, &involution, max_width);
+        if sandwiches.is_empty() {
+            return;
+        }
+        for s in sandwiches {
+            let Lowered::Fixed(p_op) = std::mem::replace(&mut lowered[s.first], Lowered::Barrier)
+            else {
+                unreachable!("a sandwich opens with a fixed gate")
+            };
+            lowered[s.last] = Lowered::Barrier;
+            let p = fixed_member(&p_op);
+            let p_qubits = p_op.qubits();
+            for i in [s.first, s.last] {
+                items[i] = Item::Barrier(Vec::new());
+                involution[i] = None;
+            }
+            for i in s.inner {
+                let Item::Gate { qubits, .. } = &items[i] else {
+                    unreachable!("sandwich fillings are gates")
+                };
+                let extra: Vec<u32> = p_qubits
+                    .iter()
+                    .filter(|q| !qubits.contains(q))
+                    .copied()
+                    .collect();
+                let mut qubits = qubits.clone();
+                qubits.extend(extra);
+                let mut members = vec![p.clone()];
+                members.extend(std::mem::replace(&mut lowered[i], Lowered::Barrier).into_members());
+                members.push(p.clone());
+                items[i] = Item::Gate {
+                    qubits: qubits.clone(),
+                    diagonal: true,
+                };
+                lowered[i] = Lowered::Conjugated { qubits, members };
+            }
+        }
+    }
+}
+
+/// The step of a block (all of whose members are fixed: computed now).
+fn block_step(qubits: Vec<u32>, diagonal: bool, members: Vec<Member>) -> PlanStep {
+    if members.iter().all(|m| matches!(m, Member::Fixed { .. })) {
+        PlanStep::Fixed(block_body(
+            &qubits,
+            diagonal,
+            members.iter().map(|m| match m {
+                Member::Fixed { qubits, body } => (qubits.as_slice(), body),
+                Member::Param(_) => unreachable!("all fixed"),
+            }),
+        ))
+    } else {
+        PlanStep::Block {
+            qubits,
+            diagonal,
+            members,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -308,6 +405,13 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
         lowered.push(low);
         items.push(item);
     }
+    if options.fusion {
+        open_sandwiches(
+            &mut lowered,
+            &mut items,
+            options.max_fused_diagonal_qubits as usize,
+        );
+    }
     let structure = plan_blocks(
         &items,
         options.fusion,
@@ -323,6 +427,7 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
                 Lowered::ParamConditional(condition, gate) => {
                     PlanStep::Conditional { condition, gate }
                 }
+                Lowered::Conjugated { qubits, members } => block_step(qubits, true, members),
                 Lowered::Barrier => unreachable!("barriers are not steps"),
             },
             Step::Block {
@@ -332,30 +437,11 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
             } => {
                 let members: Vec<Member> = members
                     .into_iter()
-                    .map(
-                        |i| match std::mem::replace(&mut lowered[i], Lowered::Barrier) {
-                            Lowered::Fixed(op) => fixed_member(&op),
-                            Lowered::Param(g) => Member::Param(g),
-                            _ => unreachable!("only unconditioned gates are fused"),
-                        },
-                    )
+                    .flat_map(|i| {
+                        std::mem::replace(&mut lowered[i], Lowered::Barrier).into_members()
+                    })
                     .collect();
-                if members.iter().all(|m| matches!(m, Member::Fixed { .. })) {
-                    PlanStep::Fixed(block_body(
-                        &qubits,
-                        diagonal,
-                        members.iter().map(|m| match m {
-                            Member::Fixed { qubits, body } => (qubits.as_slice(), body),
-                            Member::Param(_) => unreachable!("all fixed"),
-                        }),
-                    ))
-                } else {
-                    PlanStep::Block {
-                        qubits,
-                        diagonal,
-                        members,
-                    }
-                }
+                block_step(qubits, diagonal, members)
             }
         });
     }
@@ -403,10 +489,16 @@ fn fixed_member(op: &Op) -> Member {
             targets,
             controls,
             matrix,
-        } => Member::Fixed {
-            qubits: targets.iter().chain(controls).copied().collect(),
-            body: Body::Dense(matrix.controlled(controls.len() as u32).data().to_vec()),
-        },
+        } => {
+            let full = matrix.controlled(controls.len() as u32);
+            Member::Fixed {
+                qubits: targets.iter().chain(controls).copied().collect(),
+                body: match as_permutation(full.data(), full.dim()) {
+                    Some(perm) => Body::Perm(perm),
+                    None => Body::Dense(full.into_data()),
+                },
+            }
+        }
         Op::Diagonal {
             targets,
             controls,

@@ -168,3 +168,68 @@ fn circuits_without_parameters_share_their_ops() {
     assert_eq!(a.ops().len(), 2, "identities are dropped");
     assert!(std::ptr::eq(a.ops().as_ptr(), b.ops().as_ptr()));
 }
+
+/// ZZ interactions written `CX · RZ · CX` on non-neighbouring pairs, and a CNOT ladder
+/// around one `RZ`, compile to a single diagonal op (the sandwiches open into
+/// diagonals that fuse with the diagonal limit) — the same operator as the native
+/// `RZZ` / unfused circuit, for several values.
+#[test]
+fn permutation_sandwiches_fuse_into_one_diagonal() {
+    let mut written = Circuit::new(6);
+    written
+        .cx(0, 5)
+        .rz("g", 5)
+        .cx(0, 5)
+        .cx(1, 3)
+        .rz("2*g", 3)
+        .cx(1, 3)
+        .cx(2, 3)
+        .cx(3, 4)
+        .rz("g + 0.5", 4)
+        .cx(3, 4)
+        .cx(2, 3);
+    let plan = compile(&written, &CompileOptions::default()).unwrap();
+    let unfused = compile(&written, &CompileOptions::unfused()).unwrap();
+    assert_eq!(plan.op_count(), 1);
+    for g in [0.3, -1.1, 2.0] {
+        let program = plan.bind(&[g]).unwrap();
+        assert!(matches!(program.ops()[0], Op::Diagonal { .. }));
+        let want = product(&unfused.bind(&[g]).unwrap());
+        assert!(close(&product(&program), &want), "g={g}");
+    }
+    // The native form is the same operator (the ladder is a ZZZ term, not an RZZ:
+    // compare the first two terms).
+    let mut written_two = Circuit::new(6);
+    written_two
+        .cx(0, 5)
+        .rz("g", 5)
+        .cx(0, 5)
+        .cx(1, 3)
+        .rz("2*g", 3)
+        .cx(1, 3);
+    let mut native_two = Circuit::new(6);
+    native_two.rzz("g", 0, 5).rzz("2*g", 1, 3);
+    let written_two = compile(&written_two, &CompileOptions::default()).unwrap();
+    let native_two = compile(&native_two, &CompileOptions::unfused()).unwrap();
+    let a = product(&written_two.bind(&[0.7]).unwrap());
+    let b = product(&native_two.bind(&[0.7]).unwrap());
+    assert!(close(&a, &b));
+}
+
+/// A sandwich broken by a dense gate on its qubits stays dense (and still correct).
+#[test]
+fn a_broken_sandwich_is_left_alone() {
+    let mut c = Circuit::new(3);
+    c.cx(0, 2).rz("g", 2).h(2).cx(0, 2);
+    let plan = compile(&c, &CompileOptions::default()).unwrap();
+    let unfused = compile(&c, &CompileOptions::unfused()).unwrap();
+    let program = plan.bind(&[0.4]).unwrap();
+    assert!(program
+        .ops()
+        .iter()
+        .all(|op| !matches!(op, Op::Diagonal { .. })));
+    assert!(close(
+        &product(&program),
+        &product(&unfused.bind(&[0.4]).unwrap())
+    ));
+}

@@ -365,3 +365,78 @@ pub fn runs_compose<B: Backend>(b: &B) {
         .expect("second run");
     assert_amps_close(&state_vector(b, &state), &want, tol, "A twice on one state");
 }
+
+/// Permutation sandwiches — a self-inverse permutation gate (X, CX, SWAP, Toffoli,
+/// Fredkin, `mcx`), diagonal gates (some touching its qubits, symbolic or fixed) and
+/// gates elsewhere, then the same gate again; CNOT ladders around an `RZ` (a Pauli
+/// string's exponential); sandwiches broken by a dense gate or a barrier on their
+/// qubits — against the reference under every fusion setting, and with a diagonal limit
+/// too small for the widened diagonals.
+pub fn permutation_sandwiches_match_reference<B: Backend>(b: &B) {
+    let tol = tolerance(b);
+    for (n, seed) in [(3u32, 1u64), (5, 2), (8, 3), (8, 4), (12, 5)] {
+        let mut rng = Rng::new(9000 + seed);
+        let mut c = random_state_circuit(n, &mut rng);
+        for _ in 0..12 {
+            let q = distinct_qubits(&mut rng, n, n as usize);
+            let outer: Vec<u32> = q[..3.min(n as usize)].to_vec();
+            let push_p = |c: &mut Circuit, kind: usize| {
+                match kind {
+                    0 => c.x(outer[0]),
+                    1 => c.cx(outer[0], outer[1]),
+                    2 => c.swap(outer[0], outer[1]),
+                    3 if n >= 3 => c.ccx(outer[0], outer[1], outer[2]),
+                    4 if n >= 3 => c.cswap(outer[0], outer[1], outer[2]),
+                    _ => c.mcx(&outer[1..], outer[0]),
+                };
+            };
+            let kind = crate::random::below(&mut rng, 6);
+            push_p(&mut c, kind);
+            for _ in 0..crate::random::below(&mut rng, 5) {
+                let pick = crate::random::below(&mut rng, 10);
+                let theta = crate::random::random_param(&mut rng, true);
+                let a = q[crate::random::below(&mut rng, n as usize)];
+                let other = q[(q.iter().position(|&x| x == a).unwrap() + 1) % n as usize];
+                match pick {
+                    0 | 1 => c.rz(theta, a),
+                    2 => c.cp(theta, a, other),
+                    3 => c.rzz(theta, a, other),
+                    4 => c.t(a),
+                    5 => c.cz(a, other),
+                    // a dense gate: off the sandwich's qubits it commutes, on them it
+                    // breaks the sandwich
+                    6 => c.h(q[n as usize - 1]),
+                    7 => c.rx(theta, a),
+                    // a CNOT ladder around one RZ
+                    8 => c.cx(a, other).rz(theta, other).cx(a, other),
+                    _ => c.barrier(&[q[n as usize - 1]]),
+                };
+            }
+            push_p(&mut c, kind);
+        }
+        // a Pauli string's exponential written as frameworks emit it
+        let q = distinct_qubits(&mut rng, n, n as usize);
+        let k = (n as usize).min(5);
+        for w in q[..k].windows(2) {
+            c.cx(w[0], w[1]);
+        }
+        c.rz(Param::symbol("a"), q[k - 1]);
+        for w in q[..k].windows(2).rev() {
+            c.cx(w[0], w[1]);
+        }
+        let binding = random_binding(&mut rng, &c);
+        let want = crate::reference::final_state(&c, &binding).amps;
+        let narrow = CompileOptions {
+            max_fused_diagonal_qubits: 2,
+            ..CompileOptions::default()
+        };
+        for (label, options) in fusion_variants()
+            .into_iter()
+            .chain([("diagonal limit 2".to_string(), narrow)])
+        {
+            let got = run_state(b, &c, &options, &binding);
+            let ctx = format!("sandwiches n={n} seed={seed} ({label})\n{c}");
+            assert_amps_close(&got, &want, tol, ctx);
+        }
+    }
+}

@@ -192,9 +192,60 @@ fn random_circuits<B: Backend>(b: &B, rng: &mut Rng) {
     }
 }
 
+/// Layers of parametric gates on disjoint qubits (taken together by the sweep and undone
+/// in fused blocks): one-qubit rotations, `u` with three parameters, controlled and
+/// diagonal two-qubit gates, shared and affine parameters, a fixed entangler between
+/// layers — at fusion widths 1 to 4 and unfused.
+fn parametric_layers<B: Backend>(b: &B, rng: &mut Rng) {
+    let n = 6u32;
+    let mut c = Circuit::new(n);
+    for layer in 0..3 {
+        let t = |name: &str, q: u32| Param::symbol(format!("{name}{layer}_{q}"));
+        for q in 0..n {
+            c.ry(t("a", q), q);
+        }
+        for q in 0..n {
+            c.rz(t("b", q) * 0.5 + 0.1, q);
+        }
+        c.crx(t("c", 0), 0, 1)
+            .rzz(t("c", 2), 2, 3)
+            .cp(t("c", 4), 5, 4)
+            .u(t("d", 0), t("d", 1), Param::symbol("shared"), 2)
+            .rx(Param::symbol("shared"), 0);
+        for q in 0..n - 1 {
+            c.cx(q, q + 1);
+        }
+    }
+    let observables = vec![random_observable(rng, n, 3), random_observable(rng, n, 2)];
+    let binding = random_binding(rng, &c);
+    for k in 1..=4u32 {
+        let options = CompileOptions {
+            max_fused_qubits: k,
+            ..CompileOptions::default()
+        };
+        check_gradient(
+            b,
+            &c,
+            &options,
+            &binding,
+            &observables,
+            format!("layers, fusion {k}"),
+        );
+    }
+    check_gradient(
+        b,
+        &c,
+        &CompileOptions::unfused(),
+        &binding,
+        &observables,
+        "layers, unfused",
+    );
+}
+
 /// Adjoint gradients equal central finite differences of the reference simulator: for
-/// every parametric gate alone and controlled, the builder's controlled forms, and
-/// random circuits with shared and affine parameters and several observables. The
+/// every parametric gate alone and controlled, the builder's controlled forms, random
+/// circuits with shared and affine parameters and several observables, and layers of
+/// parametric gates on disjoint qubits at several fusion widths. The
 /// vector–Jacobian product equals the cotangent-weighted rows of the Jacobian, and
 /// circuits that cannot be differentiated are clear errors.
 pub fn gradients_match_finite_differences<B: Backend>(b: &B) {
@@ -202,6 +253,7 @@ pub fn gradients_match_finite_differences<B: Backend>(b: &B) {
     each_gate_alone_and_controlled(b, &mut rng);
     builder_forms(b, &mut rng);
     random_circuits(b, &mut rng);
+    parametric_layers(b, &mut rng);
     vjp_matches_jacobian(b, &mut rng);
     batch_matches_single_calls(b, &mut rng);
     no_parameters_and_no_observables(b);
