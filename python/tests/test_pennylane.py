@@ -596,9 +596,7 @@ def test_mid_circuit_measurements_one_shot_natively() -> None:
     for g, w in zip(got, exact):
         np.testing.assert_allclose(g, w, atol=0.04)
     # analytic execution of the same circuit on ferroq defers the measurements
-    np.testing.assert_allclose(
-        qml.QNode(_mcm_circuit, ferroq_dev(6))(0.9)[4], exact[4], atol=ATOL
-    )
+    np.testing.assert_allclose(qml.QNode(_mcm_circuit, ferroq_dev(6))(0.9)[4], exact[4], atol=ATOL)
 
 
 def test_one_shot_postselection_and_samples_of_measurement_values() -> None:
@@ -613,3 +611,13 @@ def test_one_shot_postselection_and_samples_of_measurement_values() -> None:
     assert abs(kept / 10_000 - np.sin(0.45) ** 2) < 0.03  # hw-like: failed shots dropped
     assert np.all(m == 1) and np.all(z0 == -1) and z0.shape == (kept,)
     assert z1 == pytest.approx(np.cos(0.7), abs=0.05)
+
+
+def test_execute_batches_of_tapes_directly() -> None:
+    dev = ferroq_dev(2)
+    fixed = qml.tape.QuantumScript(
+        [qml.Hadamard(0), qml.CNOT([0, 1])], [qml.expval(qml.Z(0) @ qml.Z(1))]
+    )
+    assert dev.execute([fixed, fixed, fixed]) == pytest.approx((1.0, 1.0, 1.0))
+    t = [qml.tape.QuantumScript([qml.RX(x, 0)], [qml.expval(qml.Z(0))]) for x in (0.3, 0.5, 0.3)]
+    assert dev.execute(t) == pytest.approx(tuple(np.cos([0.3, 0.5, 0.3])))

@@ -340,10 +340,11 @@ class FerroqQubit(Device):
         for key, members in groups.items():
             observables = group_observables[key]
             prog = members[0][1]
-            if len(members) == 1:
+            if len(members) == 1 or not prog.names:  # one run serves identical tapes
                 ev = np.asarray(
                     self._sim.run(prog.circuit, prog.params()).expectations(observables)
                 )[None, :]
+                ev = np.repeat(ev, len(members), axis=0)
             else:
                 table = {
                     name: np.array([float(m[1].values[c]) for m in members])
