@@ -3,7 +3,7 @@
 # tests need, then runs the Rust workspace (unit, conformance, QASM corpus against
 # Qiskit, wgpu on whatever adapter exists — GPU tests skip with a reason when there is
 # none), builds the Python package into a virtualenv with its `test` extra, and runs
-# the pytest suite.
+# the pytest suite, then PennyLane's own device test suite on the `ferroq.qubit` device.
 #
 #   ./scripts/test.sh            # everything
 #   FERROQ_VENV=/path ./scripts/test.sh   # another virtualenv (default: .venv)
@@ -60,3 +60,13 @@ echo "== pip install ./python[test]"
 echo "== pytest python/tests"
 # Run from outside the source tree so the installed package is the one imported.
 (cd python/tests && "$VPY" -m pytest -q .)
+
+# PennyLane's device test suite against `ferroq.qubit` (the device is found through
+# the `pennylane.plugins` entry point of the installed package): analytic, then with
+# 10,000 shots. `--skip-ops` turns a test that fails with "not supported" into a skip
+# (PennyLane's convention for operations a device does not offer). The suite's own
+# skips are listed by `-rs`.
+echo "== pl-device-test --device ferroq.qubit --shots None"
+(cd python/tests && "$VENV/bin/pl-device-test" --device ferroq.qubit --shots None -q -rs -p no:cacheprovider)
+echo "== pl-device-test --device ferroq.qubit --shots 10000 --skip-ops"
+(cd python/tests && "$VENV/bin/pl-device-test" --device ferroq.qubit --shots 10000 --skip-ops -q -rs -p no:cacheprovider)
