@@ -20,16 +20,7 @@ pub(crate) fn norm_sqr<T: Real>(exec: Exec<'_>, a: &[Complex<T>]) -> f64 {
 pub(crate) fn inner<T: Real>(exec: Exec<'_>, a: &[Complex<T>], b: &[Complex<T>]) -> Complex64 {
     exec.map_reduce(
         a.len(),
-        |s, e| {
-            a[s..e]
-                .iter()
-                .zip(&b[s..e])
-                .fold(Complex64::new(0.0, 0.0), |acc, (x, y)| {
-                    let (xr, xi) = (x.re.to_f64(), x.im.to_f64());
-                    let (yr, yi) = (y.re.to_f64(), y.im.to_f64());
-                    acc + Complex64::new(xr * yr + xi * yi, xr * yi - xi * yr)
-                })
-        },
+        |s, e| dot_run(&a[s..e], &b[s..e]),
         || Complex64::new(0.0, 0.0),
         |x, y| x + y,
     )
@@ -173,6 +164,76 @@ pub(crate) fn inner_dense<T: Real>(
 }
 
 /// [`inner_dense`] for one target: amplitude pairs `(i, i | bit)` in blocks.
+/// Lanes of independent partial sums in the inner-product loops: one running sum is a
+/// chain of dependent additions (latency-bound); four let the core overlap them and
+/// the compiler vectorise.
+const LANES: usize = 4;
+
+/// `Σ_i conj(a0_i, a1_i) · M · (b0_i, b1_i)` over matching runs (the lower and upper
+/// halves of a one-qubit pair), as `(re, im)`.
+fn pair_run<T: Real>(
+    a0: &[Complex<T>],
+    a1: &[Complex<T>],
+    b0: &[Complex<T>],
+    b1: &[Complex<T>],
+    m: [Complex64; 4],
+) -> (f64, f64) {
+    let [m00, m01, m10, m11] = m;
+    let (mut re, mut im) = ([0.0f64; LANES], [0.0f64; LANES]);
+    let term = |i: usize| {
+        let (x0r, x0i) = (b0[i].re.to_f64(), b0[i].im.to_f64());
+        let (x1r, x1i) = (b1[i].re.to_f64(), b1[i].im.to_f64());
+        let y0r = m00.re * x0r - m00.im * x0i + m01.re * x1r - m01.im * x1i;
+        let y0i = m00.re * x0i + m00.im * x0r + m01.re * x1i + m01.im * x1r;
+        let y1r = m10.re * x0r - m10.im * x0i + m11.re * x1r - m11.im * x1i;
+        let y1i = m10.re * x0i + m10.im * x0r + m11.re * x1i + m11.im * x1r;
+        let (a0r, a0i) = (a0[i].re.to_f64(), a0[i].im.to_f64());
+        let (a1r, a1i) = (a1[i].re.to_f64(), a1[i].im.to_f64());
+        (
+            a0r * y0r + a0i * y0i + a1r * y1r + a1i * y1i,
+            a0r * y0i - a0i * y0r + a1r * y1i - a1i * y1r,
+        )
+    };
+    let body = a0.len() / LANES * LANES;
+    for base in (0..body).step_by(LANES) {
+        for l in 0..LANES {
+            let (r, i) = term(base + l);
+            re[l] += r;
+            im[l] += i;
+        }
+    }
+    for i in body..a0.len() {
+        let (r, m) = term(i);
+        re[0] += r;
+        im[0] += m;
+    }
+    (re.iter().sum(), im.iter().sum())
+}
+
+/// `Σ_i conj(a_i) · b_i` over matching runs.
+fn dot_run<T: Real>(a: &[Complex<T>], b: &[Complex<T>]) -> Complex64 {
+    let (mut re, mut im) = ([0.0f64; LANES], [0.0f64; LANES]);
+    let term = |i: usize| {
+        let (ar, ai) = (a[i].re.to_f64(), a[i].im.to_f64());
+        let (br, bi) = (b[i].re.to_f64(), b[i].im.to_f64());
+        (ar * br + ai * bi, ar * bi - ai * br)
+    };
+    let body = a.len() / LANES * LANES;
+    for base in (0..body).step_by(LANES) {
+        for l in 0..LANES {
+            let (r, i) = term(base + l);
+            re[l] += r;
+            im[l] += i;
+        }
+    }
+    for i in body..a.len() {
+        let (r, m) = term(i);
+        re[0] += r;
+        im[0] += m;
+    }
+    Complex64::new(re.iter().sum(), im.iter().sum())
+}
+
 fn inner_dense_1q<T: Real>(
     exec: Exec<'_>,
     a: &[Complex<T>],
@@ -194,29 +255,15 @@ fn inner_dense_1q<T: Real>(
                 let i0 = ((g >> t) << (t + 1)) | (g & (bit - 1));
                 // Contiguous run inside this block's lower half.
                 let run = (bit - (g & (bit - 1))).min(e - g);
-                for i in i0..i0 + run {
-                    let j = i | bit;
-                    let (x0, x1) = (b[i], b[j]);
-                    let (x0r, x0i, x1r, x1i) = (
-                        x0.re.to_f64(),
-                        x0.im.to_f64(),
-                        x1.re.to_f64(),
-                        x1.im.to_f64(),
-                    );
-                    let y0r = m00.re * x0r - m00.im * x0i + m01.re * x1r - m01.im * x1i;
-                    let y0i = m00.re * x0i + m00.im * x0r + m01.re * x1i + m01.im * x1r;
-                    let y1r = m10.re * x0r - m10.im * x0i + m11.re * x1r - m11.im * x1i;
-                    let y1i = m10.re * x0i + m10.im * x0r + m11.re * x1i + m11.im * x1r;
-                    let (a0, a1) = (a[i], a[j]);
-                    let (a0r, a0i, a1r, a1i) = (
-                        a0.re.to_f64(),
-                        a0.im.to_f64(),
-                        a1.re.to_f64(),
-                        a1.im.to_f64(),
-                    );
-                    re += a0r * y0r + a0i * y0i + a1r * y1r + a1i * y1i;
-                    im += a0r * y0i - a0i * y0r + a1r * y1i - a1i * y1r;
-                }
+                let (re_run, im_run) = pair_run(
+                    &a[i0..i0 + run],
+                    &a[i0 + bit..i0 + bit + run],
+                    &b[i0..i0 + run],
+                    &b[i0 + bit..i0 + bit + run],
+                    [m00, m01, m10, m11],
+                );
+                re += re_run;
+                im += im_run;
                 g += run;
             }
             Complex64::new(re, im)
@@ -240,14 +287,19 @@ pub(crate) fn inner_diagonal<T: Real>(
         return exec.map_reduce(
             a.len(),
             |s, e| {
+                // Runs of equal bit `t`: sums where it is 0 and where it is 1.
                 let (mut s0, mut s1) = (Complex64::new(0.0, 0.0), Complex64::new(0.0, 0.0));
-                for i in s..e {
-                    let p = c64(a[i]).conj() * c64(b[i]);
-                    if (i >> t) & 1 == 0 {
+                let bit = 1usize << t;
+                let mut i = s;
+                while i < e {
+                    let run = (bit - (i & (bit - 1))).min(e - i);
+                    let p = dot_run(&a[i..i + run], &b[i..i + run]);
+                    if i & bit == 0 {
                         s0 += p;
                     } else {
                         s1 += p;
                     }
+                    i += run;
                 }
                 d0 * s0 + d1 * s1
             },
