@@ -63,7 +63,8 @@ DEFAULT_LAYERS = 10
 DEFAULT_SEED = 42
 PASS_ANGLE = 0.7
 TOLERANCE = {"double": 1e-9, "single": 2e-4}
-FAMILIES = ["ghz", "qft", "random", "pass-1q-low", "pass-1q-high", "pass-2q", "pass-diag"]
+FAMILIES = ["ghz", "qft", "random", "qaoa-cx", "qaoa-rzz", "pass-1q-low", "pass-1q-high",
+            "pass-2q", "pass-diag"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -129,6 +130,24 @@ def build(
                 angle = rng.next_f64() * 2.0 * math.pi
                 g.append((("rx", "ry", "rz")[rng.next_u64() % 3], (angle,), (q,)))
             g.extend(("cz", (), (q, q + 1)) for q in range(layer % 2, n - 1, 2))
+    elif family in ("qaoa-cx", "qaoa-rzz"):
+        # QAOA on a random interaction graph (library.rs `qaoa_random_graph`): ZZ terms
+        # between random, mostly non-neighbouring pairs, written CX·RZ·CX as frameworks
+        # emit them (qaoa-cx) or as one native RZZ (qaoa-rzz).
+        rng = Rng(seed)
+        g.extend(("h", (), (q,)) for q in range(n))
+        for _ in range(layers if n >= 2 else 0):
+            gamma = rng.next_f64() * 2.0 * math.pi
+            beta = rng.next_f64() * 2.0 * math.pi
+            for _ in range(n):
+                a = rng.next_u64() % n
+                b = rng.next_u64() % (n - 1)
+                b += b >= a
+                if family == "qaoa-rzz":
+                    g.append(("rzz", (gamma,), (a, b)))
+                else:
+                    g.extend([("cx", (), (a, b)), ("rz", (gamma,), (b,)), ("cx", (), (a, b))])
+            g.extend(("rx", (beta,), (q,)) for q in range(n))
     elif family == "pass-1q-low":
         g.append(("h", (), (0,)))
     elif family == "pass-1q-high":
