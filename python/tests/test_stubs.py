@@ -11,8 +11,12 @@ import pytest
 
 def test_stubs_match_the_module(tmp_path: Path) -> None:
     pytest.importorskip("mypy.stubtest", reason="pip install mypy to check the stubs")
+    # The optional front ends are plain Python over untyped Qiskit / Cirq classes (there
+    # is no stub to compare; mypy still type-checks them as part of the run).
+    allow = tmp_path / "allowlist.txt"
+    allow.write_text("ferroq\\.(qiskit|cirq)(\\..*)?\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "mypy.stubtest", "ferroq"],
+        [sys.executable, "-m", "mypy.stubtest", "ferroq", "--allowlist", str(allow)],
         capture_output=True,
         text=True,
         timeout=300,

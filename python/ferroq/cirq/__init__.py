@@ -15,6 +15,9 @@
 ``from_cirq`` converts a circuit (Cirq qubit ``j`` of ``n`` is ferroq qubit ``n-1-j``).
 """
 
+# mypy: ignore-missing-imports
+# mypy: disable-error-code="import-untyped"
+
 from __future__ import annotations
 
 try:

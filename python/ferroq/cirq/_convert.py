@@ -7,6 +7,9 @@ matrix on ``(a, b, ...)`` (``a`` most significant) is a ferroq ``unitary`` on th
 mapped qubits in reverse order.
 """
 
+# mypy: ignore-missing-imports
+# mypy: disable-error-code="import-untyped"
+
 from __future__ import annotations
 
 import math
@@ -196,7 +199,7 @@ class _Walker:
                 f"classical control `{op}`: only one cirq.KeyCondition is supported"
             )
         kc = next(iter(conds))
-        name = str(kc.key)
+        name = str(getattr(kc, "key"))
         inst = self.keys.get(name)
         if not inst or len(inst[-1]) != 1 or getattr(kc, "index", -1) != -1:
             raise ferroq.UnsupportedError(
@@ -268,7 +271,7 @@ class _Walker:
             self._add_phase(self.affine(t, pi * s), cond)
             return True
         if isinstance(gate, (cirq.XXPowGate, cirq.YYPowGate, cirq.ZZPowGate)):
-            m = {cirq.XXPowGate: out.rxx, cirq.YYPowGate: out.ryy, cirq.ZZPowGate: out.rzz}
+            m: dict[type, Any] = {cirq.XXPowGate: out.rxx, cirq.YYPowGate: out.ryy, cirq.ZZPowGate: out.rzz}
             m[type(gate)](self.affine(t, pi).value(), qs[0], qs[1])
             self._cond(cond)
             self._add_phase(self.affine(t, pi * (s + 0.5)), cond)
@@ -286,7 +289,7 @@ class _Walker:
             return True
         if cirq.is_parameterized(op):
             return False
-        fixed = {
+        fixed: dict[Any, Any] = {
             cirq.H: out.h, cirq.CCX: out.ccx, cirq.CCZ: out.ccz, cirq.SWAP: out.swap,
             cirq.ISWAP: out.iswap, cirq.CSWAP: out.cswap,
         }  # fmt: skip

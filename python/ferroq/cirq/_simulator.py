@@ -1,6 +1,9 @@
 """``ferroq.cirq.Simulator``: Cirq's sampling, final-state and expectation-value
 simulator interfaces on ferroq, a whole sweep per Rust batch."""
 
+# mypy: ignore-missing-imports
+# mypy: disable-error-code="import-untyped"
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence

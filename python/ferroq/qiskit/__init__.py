@@ -18,6 +18,9 @@ Qubit order is the same in both libraries (qubit 0 = least significant bit)::
     job.result()[0].data.evs          # shape (100,)
 """
 
+# mypy: ignore-missing-imports
+# mypy: disable-error-code="import-untyped"
+
 from __future__ import annotations
 
 try:

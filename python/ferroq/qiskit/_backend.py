@@ -1,5 +1,8 @@
 """``FerroqBackend``: a Qiskit ``BackendV2`` whose ``run`` returns counts and memory."""
 
+# mypy: ignore-missing-imports
+# mypy: disable-error-code="import-untyped"
+
 from __future__ import annotations
 
 import time

@@ -5,6 +5,9 @@ included) becomes a ferroq parameter name, and every affine ``ParameterExpressio
 (``2*theta + 0.1``, ``a - b/2``) becomes a ferroq affine expression over those names.
 """
 
+# mypy: ignore-missing-imports
+# mypy: disable-error-code="import-untyped"
+
 from __future__ import annotations
 
 import math

@@ -1,5 +1,8 @@
 """Qiskit 2.x V2 primitives on ferroq: ``SamplerV2`` and ``EstimatorV2``."""
 
+# mypy: ignore-missing-imports
+# mypy: disable-error-code="import-untyped"
+
 from __future__ import annotations
 
 import warnings
@@ -92,10 +95,10 @@ class SamplerV2(BaseSamplerV2):
         precision: str | None = None,
         threads: int | None = None,
     ) -> None:
-        self._default_shots = default_shots
-        self._seed = seed
+        self._default_shots: int = default_shots
+        self._seed: np.random.Generator | int | None = seed
         self._sim_args = _simulator_args(backend, precision, threads, "SamplerV2")
-        self._sim = ferroq.Simulator(**self._sim_args)
+        self._sim: ferroq.Simulator = ferroq.Simulator(**self._sim_args)
 
     @property
     def default_shots(self) -> int:
@@ -221,10 +224,12 @@ class EstimatorV2(BaseEstimatorV2):
     ) -> None:
         if not isinstance(default_precision, Real) or default_precision < 0:
             raise ValueError(f"default_precision must be a non-negative number, got {default_precision!r}")
-        self._default_precision = float(default_precision)
-        self._seed = seed
+        self._default_precision: float = float(default_precision)
+        self._seed: np.random.Generator | int | None = seed
         self._sim_args = _simulator_args(backend, precision, threads, "EstimatorV2")
-        self._sim = ferroq.Simulator(**self._sim_args, seed=seed if isinstance(seed, int) else None)
+        self._sim: ferroq.Simulator = ferroq.Simulator(
+            **self._sim_args, seed=seed if isinstance(seed, int) else None
+        )
 
     @property
     def default_precision(self) -> float:
