@@ -204,3 +204,23 @@ def test_from_cirq_and_lazy_import() -> None:
     # Cirq qubit a (first) is ferroq qubit 1
     assert fc[0].name == "cx" and fc[0].controls == [1] and fc[0].targets == [0]
     assert ferroq.cirq is fcirq
+
+
+def test_circuit_operations_are_unrolled() -> None:
+    a, b = cirq.LineQubit.range(2)
+    sub = cirq.FrozenCircuit(cirq.H(a), cirq.CNOT(a, b), cirq.measure(a, b, key="m"))
+    c = cirq.Circuit(cirq.X(b), cirq.CircuitOperation(sub))
+    r = ours().run(c, repetitions=500)
+    m = r.measurements["m"]
+    assert m.shape == (500, 2) and np.array_equal(m[:, 0], 1 - m[:, 1])
+
+
+def test_import_ferroq_needs_neither_qiskit_nor_cirq() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ferroq; ferroq.Simulator(backend='cpu');"
+        "assert 'qiskit' not in sys.modules and 'cirq' not in sys.modules, sorted(sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

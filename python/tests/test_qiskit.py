@@ -520,3 +520,163 @@ def test_backend_sampler_v2_works_on_ferroq_backend() -> None:
     qc.measure_all()
     res = BackendSamplerV2(backend=FerroqBackend(backend="cpu")).run([qc], shots=8).result()
     assert res[0].data.meas.get_counts() == {"10": 8}
+
+
+# ---------------------------------------------------------------------------------------
+# Scenarios of Qiskit's test_statevector_sampler.py / test_statevector_estimator.py
+
+
+def _tv(a: object, b: object) -> float:
+    """The largest total-variation distance between the per-index distributions of two
+    BitArrays (or a BitArray and a dict of int counts)."""
+    worst = 0.0
+    for idx in np.ndindex(a.shape):  # type: ignore[attr-defined]
+        ca = a.get_int_counts(idx)  # type: ignore[attr-defined]
+        cb = b.get_int_counts(idx) if hasattr(b, "get_int_counts") else b  # type: ignore[attr-defined]
+        na, nb = sum(ca.values()), sum(cb.values())  # type: ignore[union-attr]
+        keys = set(ca) | set(cb)  # type: ignore[arg-type]
+        d = 0.5 * sum(abs(ca.get(k, 0) / na - cb.get(k, 0) / nb) for k in keys)  # type: ignore[union-attr]
+        worst = max(worst, d)
+    return worst
+
+
+def test_sampler_parameter_value_forms_match_statevector_sampler() -> None:
+    bell = QuantumCircuit(2)
+    bell.h(0)
+    bell.cx(0, 1)
+    bell.measure_all()
+    one = QuantumCircuit(1, 1)
+    one.ry(Parameter("x"), 0)
+    one.measure(0, 0)
+    pqc = real_amplitudes(2, reps=2)
+    pqc.measure_all()
+    ones = [1.0] * 6
+    cases = [
+        (bell, v) for v in (None, (), [], np.array([]), ((),), ([],), [[]], [()], np.array([[]]))
+    ] + [
+        (one, v) for v in ([np.pi], (np.pi,), np.array([np.pi]), [[np.pi]], np.array([[np.pi]]))
+    ] + [(pqc, v) for v in (ones, tuple(ones), np.array(ones), [ones], np.array([ones]))]
+    for circuit, values in cases:
+        ours = sampler().run([(circuit, values)], shots=4000).result()[0]
+        ref = StatevectorSampler(seed=3).run([(circuit, values)], shots=4000).result()[0]
+        for name in ref.data.keys():
+            assert ours.data[name].shape == ref.data[name].shape, (circuit.name, values)
+            assert _tv(ours.data[name], ref.data[name]) < 0.04, (circuit.name, values)
+
+
+def test_sampler_reverse_measurement_order() -> None:
+    x, y = Parameter("x"), Parameter("y")
+    qc = QuantumCircuit(3, 3)
+    qc.rx(x, 0)
+    qc.rx(y, 1)
+    qc.x(2)
+    qc.measure(0, 2)
+    qc.measure(1, 1)
+    qc.measure(2, 0)
+    res = sampler().run([(qc, [0, 0]), (qc, [np.pi / 2, 0])], shots=10000).result()
+    assert res[0].data.c.get_int_counts() == {1: 10000}
+    assert _tv(res[1].data.c, {1: 5000, 5: 5000}) < 0.02
+
+
+def test_sampler_multiple_cregs() -> None:
+    def circuit(sizes: tuple[int, int, int], qubits: list[int], clbits: list[int]) -> QuantumCircuit:
+        regs = [ClassicalRegister(s, name) for s, name in zip(sizes, "abc")]
+        qc = QuantumCircuit(QuantumRegister(3), *regs)
+        qc.h(range(3))
+        if qubits:
+            qc.measure(qubits, clbits)
+        return qc
+
+    cases = [
+        circuit((1, 2, 3), [0, 1, 2, 2], [0, 2, 4, 5]),  # every register
+        circuit((1, 5, 3), [0, 1, 2, 2], [0, 2, 4, 5]),  # a and b only
+        circuit((1, 2, 3), [1], [5]),  # c only
+        circuit((1, 2, 3), [0, 1, 2], [5, 5, 5]),  # one clbit written three times
+        circuit((1, 2, 3), [], []),  # no measurement
+    ]
+    for qc in cases:
+        ours = sampler().run([qc], shots=10000).result()[0].data
+        ref = StatevectorSampler(seed=3).run([qc], shots=10000).result()[0].data
+        assert sorted(ours.keys()) == sorted(ref.keys()) == ["a", "b", "c"]
+        for name in "abc":
+            assert ours[name].num_bits == ref[name].num_bits
+            assert _tv(ours[name], ref[name]) < 0.03, name
+
+
+def test_sampler_aliased_registers_with_if_test() -> None:
+    q = QuantumRegister(3, "q")
+    c1, c2 = ClassicalRegister(1, "c1"), ClassicalRegister(1, "c2")
+    qc = QuantumCircuit(q, c1, c2)
+    qc.ry(np.pi / 4, 2)
+    qc.cx(2, 1)
+    qc.cx(0, 1)
+    qc.h(0)
+    qc.measure(0, c1)
+    qc.measure(1, c2)
+    with qc.if_test((c1, 1)):
+        qc.z(2)
+    with qc.if_test((c2, 1)):
+        qc.x(2)
+    qc2 = QuantumCircuit(5, 5)
+    qc2.compose(qc, [0, 2, 3], [2, 4], inplace=True)
+    names = [r.name for r in qc2.cregs]
+    data = sampler().run([qc2], shots=10000).result()[0].data
+    assert sorted(data.keys()) == sorted(names)
+    # Targets of Qiskit's test (sin^2(pi/8) = 0.146 for c2).
+    targets = [{0: 4255, 4: 4297, 16: 720, 20: 726}, {0: 5000, 1: 5000}, {0: 8500, 1: 1500}]
+    for name, target in zip(names, targets):
+        assert _tv(data[name], target) < 0.03, name
+
+
+def test_sampler_errors_of_qiskits_suite() -> None:
+    qc1 = QuantumCircuit(1)
+    qc1.measure_all()
+    qc2 = real_amplitudes(1, reps=1)
+    qc2.measure_all()
+    s = sampler()
+    for pub in [(qc1, [1e2]), qc2, (qc2, []), (qc2, None), (qc2, [1e2]), (qc2, [1e2] * 100)]:
+        with pytest.raises(ValueError):
+            s.run([pub]).result()
+    with pytest.raises(ValueError):
+        s.run([qc1], shots=-1).result()
+    with pytest.raises(ValueError):
+        s.run([(qc1, None, -1)]).result()
+    loop = QuantumCircuit(1, 1)
+    with loop.for_loop(range(5)):
+        loop.h(0)
+    with pytest.raises(ferroq.UnsupportedError):
+        s.run([loop]).result()
+    job = s.run([qc1])
+    job.result()
+    assert job.status().name == "DONE"
+    assert SamplerV2(seed=np.random.default_rng(1)).seed is not None and SamplerV2().seed is None
+
+
+def test_estimator_parameter_value_forms_and_multiple_pubs() -> None:
+    psi1 = real_amplitudes(2, reps=2)
+    psi2 = real_amplitudes(2, reps=3)
+    h1 = SparsePauliOp.from_list([("II", -1.05), ("IZ", 0.39), ("ZI", -0.39), ("ZZ", -0.01), ("XX", 0.18)])
+    h2 = SparsePauliOp.from_list([("IZ", 1)])
+    h3 = SparsePauliOp.from_list([("ZI", 1), ("ZZ", 1)])
+    t1, t2, t3 = [0, 1, 1, 2, 3, 5], [0, 1, 1, 2, 3, 5, 8, 13], [1, 2, 3, 4, 5, 6]
+    _compare_estimator(
+        [
+            (psi1, h1, [t1]),
+            (psi2, h2, [t2]),
+            (psi1, [h2, h3], [t1, t3]),  # zipped
+            (psi1, h3, np.array(t3)),
+            (psi1, [[h1], [h3]], [t1, t3]),  # (2, 2)
+        ]
+    )
+    c = QuantumCircuit(1)
+    c.ry(Parameter("x"), 0)
+    for values in ([np.pi / 2], (np.pi / 2,), np.array([np.pi / 2]), [[np.pi / 2]], [[0.1], [0.2]]):
+        _compare_estimator([(c, "Z", values), (c, ["X", "Z"], values)])
+
+
+def test_wide_unitary_gate_uses_its_matrix() -> None:
+    qc = QuantumCircuit(5)
+    qc.h(range(5))
+    qc.append(UnitaryGate(random_unitary(32, seed=4)), [4, 0, 2, 1, 3])
+    assert np.allclose(ferroq_state(qc), qiskit_state(qc), atol=ATOL)
+    assert [i.name for i in from_qiskit(qc)][-1] == "unitary"

@@ -329,6 +329,8 @@ def convert(
 ) -> Converted:
     """Converts ``circuit``; with ``defer_measure``, measurements that end the circuit
     are left out (``terminal`` lists them) unless some feed later operations."""
+    if any(isinstance(op.untagged, cirq.CircuitOperation) for op in circuit.all_operations()):
+        circuit = cirq.unroll_circuit_op(circuit, deep=True, tags_to_check=None)
     qubits = list(
         cirq.QubitOrder.as_qubit_order(qubit_order).order_for(
             set(circuit.all_qubits()) | set(extra_qubits)

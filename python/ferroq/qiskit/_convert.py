@@ -114,6 +114,8 @@ def _real(value: Any, what: str) -> float:
 
 def _param(value: Any, names: dict[Parameter, str]) -> float | str:
     """A gate parameter as a float or a ferroq affine expression string."""
+    if isinstance(value, Parameter):  # a plain symbol (ParameterVector elements too)
+        return names[value]
     if isinstance(value, ParameterExpression):
         params = value.parameters
         if not params:
@@ -316,6 +318,11 @@ class _Walker:
             isinstance(v, ParameterExpression) and v.parameters for v in op.params
         )
         definition = None
+        if name == "unitary" and not op.num_clbits and op.num_qubits <= _MATRIX_LIMIT:
+            # A UnitaryGate is its matrix; its definition is an approximate synthesis.
+            self.out.unitary(np.asarray(op.to_matrix(), dtype=complex), qs)
+            self._cond(cond)
+            return
         if symbolic or op.num_qubits > _MATRIX_MAX_QUBITS:
             definition = _definition(op)
         if definition is None and not symbolic and not op.num_clbits:
