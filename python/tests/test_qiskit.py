@@ -6,6 +6,7 @@ registers, errors), and the backend through `transpile` + `run`."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -680,3 +681,58 @@ def test_wide_unitary_gate_uses_its_matrix() -> None:
     qc.append(UnitaryGate(random_unitary(32, seed=4)), [4, 0, 2, 1, 3])
     assert np.allclose(ferroq_state(qc), qiskit_state(qc), atol=ATOL)
     assert [i.name for i in from_qiskit(qc)][-1] == "unitary"
+
+
+# ---------------------------------------------------------------------------------------
+# The shared QASM corpus through Qiskit, then both primitives
+
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "qasm"
+
+
+def _corpus() -> list[Path]:
+    return sorted(CORPUS.glob("*.qasm")) if CORPUS.is_dir() else []
+
+
+@pytest.mark.skipif(not _corpus(), reason=f"corpus folder {CORPUS} is absent")
+def test_corpus_through_qiskit_matches_statevector_primitives() -> None:
+    from qiskit import qasm2
+
+    rng = np.random.default_rng(5)
+    checked = 0
+    for path in _corpus():
+        try:
+            qc = qasm2.load(
+                str(path),
+                custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS,
+                include_path=[str(CORPUS)],
+            )
+        except Exception:
+            continue  # a file Qiskit itself rejects
+        if qc.num_qubits > 13:  # Qiskit's Statevector takes seconds beyond (the CI budget)
+            continue
+        unitary = qc.remove_final_measurements(inplace=False)
+        if any(i.operation.name in ("measure", "reset") or i.operation.num_clbits for i in unitary.data):
+            # Mid-circuit measurement: the Statevector primitives cannot run it.
+            res = sampler().run([qc], shots=64).result()[0]
+            assert all(res.data[r.name].num_shots == 64 for r in qc.cregs), path.name
+            continue
+        n = unitary.num_qubits
+        obs = [SparsePauliOp("I" * (n - 1 - q) + "Z" + "I" * q) for q in range(n)]
+        obs.append(SparsePauliOp("".join(rng.choice(list("IXYZ"), n)), 0.7))
+        ours = estimator().run([(unitary, obs)]).result()[0].data.evs
+        ref = StatevectorEstimator().run([(unitary, obs)]).result()[0].data.evs
+        assert np.allclose(ours, ref, atol=1e-8), path.name
+        if qc.cregs and qc.num_clbits:
+            a = sampler().run([qc], shots=3000).result()[0].data
+            b = StatevectorSampler(seed=2).run([qc], shots=3000).result()[0].data
+            for r in qc.cregs:
+                # Per-bit marginals (wide registers spread over too many outcomes for a
+                # distance between two 3000-shot histograms), and the whole histogram
+                # for narrow ones.
+                ma = a[r.name].to_bool_array(order="little").mean(axis=0)
+                mb = b[r.name].to_bool_array(order="little").mean(axis=0)
+                assert np.allclose(ma, mb, atol=0.06), (path.name, r.name, ma, mb)
+                if r.size <= 5:
+                    assert _tv(a[r.name], b[r.name]) < 0.08, (path.name, r.name)
+        checked += 1
+    assert checked >= 20, checked
