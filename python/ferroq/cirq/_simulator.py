@@ -188,7 +188,7 @@ class Simulator(
     ) -> cirq.StateVectorTrialResult:
         state = cirq.StateVectorSimulationState(
             qubits=qubits,
-            initial_state=np.array(vector).reshape((2,) * len(qubits)),
+            initial_state=vector.reshape((2,) * len(qubits)),  # create() copies it once
             dtype=vector.dtype,
         )
         return cirq.StateVectorTrialResult(
