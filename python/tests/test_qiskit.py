@@ -509,6 +509,8 @@ def test_backend_transpile_run_counts_memory() -> None:
     pc.measure(0, 0)
     out = backend.run(pc, shots=5, parameter_binds=[{th: math.pi}]).result().get_counts()
     assert out == {"1": 5}
+    many = backend.run(pc, shots=5, parameter_binds=[{th: [0.0, math.pi, 0.0]}]).result()
+    assert many.get_counts() == [{"0": 5}, {"1": 5}, {"0": 5}]
     with pytest.raises(ferroq.ParameterError, match="th"):
         backend.run(pc, shots=5)
     with pytest.raises(ferroq.InvalidArgumentError, match="unknown run option"):

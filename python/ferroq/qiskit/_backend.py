@@ -31,6 +31,24 @@ BASIS_GATES = [
 ]  # fmt: skip
 
 
+def _bindings_of(qc: QuantumCircuit, binds: dict[Any, Any] | None) -> list[QuantumCircuit]:
+    """``qc`` bound by one ``parameter_binds`` entry: ``{Parameter: value}``, or, as in
+    Aer, ``{Parameter: [v0, v1, ...]}`` for one experiment per index."""
+    if not binds:
+        return [qc]
+    columns = {p: np.atleast_1d(np.asarray(v, dtype=float)) for p, v in binds.items()}
+    lengths = {len(c) for c in columns.values()}
+    if len(lengths - {1}) > 1:
+        raise ferroq.InvalidArgumentError(
+            f"parameter_binds lists have different lengths {sorted(lengths)}"
+        )
+    count = max(lengths)
+    return [
+        qc.assign_parameters({p: float(c[j if len(c) > 1 else 0]) for p, c in columns.items()})
+        for j in range(count)
+    ]
+
+
 class FerroqJob(JobV1):
     """A finished job (``FerroqBackend.run`` simulates before it returns)."""
 
@@ -106,7 +124,8 @@ class FerroqBackend(BackendV2):
     def run(self, run_input: QuantumCircuit | list[QuantumCircuit], **options: Any) -> FerroqJob:
         """Simulates ``run_input`` and returns a finished job. Options: ``shots``,
         ``memory`` (per-shot hex strings), ``seed_simulator``, ``parameter_binds`` (a
-        list of ``{Parameter: value}`` dicts, one per circuit)."""
+        list of ``{Parameter: value}`` dicts, one per circuit; a list of values per
+        parameter gives one experiment per index, as in Aer)."""
         opts = dict(self.options.__dict__)
         for key, value in options.items():
             if key not in opts:
@@ -125,9 +144,8 @@ class FerroqBackend(BackendV2):
         start = time.time()
         results = []
         for i, qc in enumerate(circuits):
-            if binds is not None:
-                qc = qc.assign_parameters(binds[i])
-            results.append(self._run_circuit(qc, shots, bool(opts["memory"]), rng))
+            for bound in _bindings_of(qc, None if binds is None else binds[i]):
+                results.append(self._run_circuit(bound, shots, bool(opts["memory"]), rng))
         job_id = str(uuid.uuid4())
         result = Result.from_dict(
             {
