@@ -738,3 +738,80 @@ def test_corpus_through_qiskit_matches_statevector_primitives() -> None:
                     assert _tv(a[r.name], b[r.name]) < 0.08, (path.name, r.name)
         checked += 1
     assert checked >= 20, checked
+
+
+def test_estimator_scenarios_of_qiskits_suite() -> None:
+    from qiskit.primitives.containers.bindings_array import BindingsArray
+    from qiskit.primitives.containers.estimator_pub import EstimatorPub
+    from qiskit.primitives.containers.observables_array import ObservablesArray
+
+    psi1, psi2 = QuantumCircuit(2), QuantumCircuit(2)
+    psi1.append(real_amplitudes(num_qubits=2, reps=2), [0, 1])
+    psi2.append(real_amplitudes(num_qubits=2, reps=3), [0, 1])
+    h1 = SparsePauliOp.from_list([("II", 1), ("IZ", 2), ("XI", 3)])
+    h2 = SparsePauliOp.from_list([("IZ", 1)])
+    h3 = SparsePauliOp.from_list([("ZI", 1), ("ZZ", 1)])
+    t1, t2, t3 = [0, 1, 1, 2, 3, 5], [0, 1, 1, 2, 3, 5, 8, 13], [1, 2, 3, 4, 5, 6]
+    est = estimator()
+    # the values Qiskit's own suite asserts
+    assert np.allclose(est.run([(psi1, h1, [t1])]).result()[0].data.evs, [1.5555572817900956])
+    assert np.allclose(est.run([(psi2, h1, t2)]).result()[0].data.evs, [2.97797666])
+    assert np.allclose(est.run([(psi1, [h2, h3], t1)]).result()[0].data.evs, [-0.551653, 0.07535239])
+    r = est.run([(psi1, [h1, h3], [t1, t3]), (psi2, h2, t2)]).result()
+    assert np.allclose(r[0].data.evs, [1.55555728, -1.08766318])
+    assert np.allclose(r[1].data.evs, [0.17849238])
+    # explicit EstimatorPubs and an iterator of pubs
+    pub1 = EstimatorPub(
+        psi1,
+        ObservablesArray.coerce([h1, h3]),
+        BindingsArray.coerce({tuple(psi1.parameters): [t1, t3]}),
+    )
+    pub2 = EstimatorPub(psi2, ObservablesArray.coerce(h2), BindingsArray.coerce({tuple(psi2.parameters): t2}))
+    r = est.run(iter([pub1, pub2])).result()
+    assert np.allclose(r[0].data.evs, [1.55555728, -1.08766318])
+    # endianness on 2 qubits
+    qc2 = QuantumCircuit(2)
+    qc2.x(0)
+    vals = est.run([(qc2, ["II", "ZI", "IZ"])]).result()[0].data.evs
+    assert np.allclose(vals, [1, 1, -1])
+    # errors
+    qc = QuantumCircuit(1)
+    op = SparsePauliOp("I")
+    for bad in ([(qc, "II")], [(qc, op, [[1e4]])], [(QuantumCircuit(2), "II", [[1, 2]])], [(qc, [op, "II"], [[1]])]):
+        with pytest.raises(ValueError):
+            est.run(bad).result()
+    with pytest.raises(ValueError):
+        est.run([(qc, 1j * op)], precision=0.1).result()
+    with pytest.raises(ValueError, match="pub-like"):
+        est.run((qc, op)).result()  # type: ignore[arg-type]
+
+
+def test_estimator_seed_reseeds_every_pub_as_qiskit() -> None:
+    psi = real_amplitudes(2, reps=2)
+    h = SparsePauliOp.from_list([("II", 1), ("IZ", 2), ("XI", 3)])
+    est = EstimatorV2(backend="cpu", default_precision=1.0, seed=1)
+    r = est.run([(psi, h, [[0, 1, 1, 2, 3, 5]]), (psi, h, [[0, 1, 1, 2, 3, 5]])]).result()
+    assert r[0].data.evs[0] == r[1].data.evs[0] != pytest.approx(1.5555572817900956)
+    assert np.allclose(est.run([(psi, h, [[0, 1, 1, 2, 3, 5]])], precision=0).result()[0].data.evs, 1.5555572817900956)
+
+
+def test_estimator_reset_runs_one_trajectory_per_element() -> None:
+    qc = QuantumCircuit(2)
+    qc.h(0)
+    qc.cx(0, 1)
+    qc.reset(0)
+    est = EstimatorV2(backend="cpu", seed=12)
+    n = 1000
+    for precision in (0.0, 0.01):
+        a = est.run([(qc, ["ZI"] * n)], precision=precision).result()[0].data.evs
+        b = est.run([(qc, ["ZI"] * n)], precision=precision).result()[0].data.evs
+        assert abs(a.mean()) < 0.1 and np.std(a) > 0.5  # stochastic: +-1 per element
+        assert np.array_equal(a, b)  # reproducible with the seed
+    t = Parameter("t")
+    pq = QuantumCircuit(2)
+    pq.ry(t, 0)
+    pq.cx(0, 1)
+    pq.reset(0)
+    vals = est.run([(pq, "ZI", np.full((400, 1), np.pi / 2))]).result()[0].data.evs
+    assert vals.shape == (400,) and abs(vals.mean()) < 0.15
+    assert np.allclose(est.run([(pq, "IZ", np.full((3, 1), np.pi))]).result()[0].data.evs, 1.0)

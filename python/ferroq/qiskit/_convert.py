@@ -154,6 +154,8 @@ class Converted:
     # Set when measurements were deferred: (qubit, clbit) in circuit order.
     terminal: list[tuple[int, int]] | None = None
     has_measure: bool = False
+    # Reset or classical conditions: a run is one random trajectory.
+    stochastic: bool = False
     global_phase: Any = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -439,6 +441,7 @@ def convert(qc: QuantumCircuit, *, defer_measure: bool = False) -> Converted:
         registers=registers,
         terminal=terminal,
         has_measure=w.has_measure,
+        stochastic=w.mid_circuit,
         global_phase=w.phase,
     )
 

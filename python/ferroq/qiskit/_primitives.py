@@ -80,7 +80,7 @@ class SamplerV2(BaseSamplerV2):
     Args:
         default_shots: shots of pubs that name none.
         seed: an int or ``numpy.random.Generator`` for reproducible shots (an int
-            reseeds every ``run``, like ``StatevectorSampler``).
+            reseeds every pub, like ``StatevectorSampler``).
         backend: ``"cpu"``, ``"wgpu"`` or ``"auto"``.
         precision: ``"single"`` or ``"double"`` (default: the backend's default).
         threads: CPU worker threads (default: all cores).
@@ -131,8 +131,10 @@ class SamplerV2(BaseSamplerV2):
         return job
 
     def _run(self, pubs: list[SamplerPub]) -> PrimitiveResult[SamplerPubResult]:
-        rng = _seed_rng(self._seed)
-        return PrimitiveResult([self._run_pub(pub, rng) for pub in pubs], metadata={"version": 2})
+        # As StatevectorSampler: an int seed reseeds every pub, a Generator runs on.
+        return PrimitiveResult(
+            [self._run_pub(pub, _seed_rng(self._seed)) for pub in pubs], metadata={"version": 2}
+        )
 
     def _make_sim(self, seed: int) -> ferroq.Simulator:
         return ferroq.Simulator(**self._sim_args, seed=seed)
@@ -204,9 +206,13 @@ class EstimatorV2(BaseEstimatorV2):
     with ``precision > 0`` each value gets Gaussian noise of that standard deviation
     (and ``stds`` reports it), as ``StatevectorEstimator``.
 
+    Circuits with ``reset`` (or ``if_test``) run one random trajectory per broadcast
+    element, as ``StatevectorEstimator`` does.
+
     Args:
         default_precision: target precision of pubs that name none.
-        seed: an int or ``numpy.random.Generator`` for the noise (and resets).
+        seed: an int (reseeding every pub, as ``StatevectorEstimator``) or a
+            ``numpy.random.Generator`` for the noise and the trajectories.
         backend: ``"cpu"``, ``"wgpu"`` or ``"auto"``.
         precision: the simulator's float precision, ``"single"`` or ``"double"``
             (default: the backend's default; double on the CPU).
@@ -255,8 +261,10 @@ class EstimatorV2(BaseEstimatorV2):
         return job
 
     def _run(self, pubs: list[EstimatorPub]) -> PrimitiveResult[PubResult]:
-        rng = _seed_rng(self._seed)
-        return PrimitiveResult([self._run_pub(pub, rng) for pub in pubs], metadata={"version": 2})
+        # As StatevectorEstimator: an int seed reseeds every pub, a Generator runs on.
+        return PrimitiveResult(
+            [self._run_pub(pub, _seed_rng(self._seed)) for pub in pubs], metadata={"version": 2}
+        )
 
     def _run_pub(self, pub: EstimatorPub, rng: np.random.Generator) -> PubResult:
         qc = pub.circuit
@@ -284,7 +292,9 @@ class EstimatorV2(BaseEstimatorV2):
         p_at = np.broadcast_to(np.arange(rows).reshape(pshape), shape)
         o_at = np.broadcast_to(oidx.reshape(oshape), shape)
         evs = np.zeros(shape, dtype=np.float64)
-        if evs.size:
+        if evs.size and conv.stochastic:
+            evs[...] = self._trajectories(conv.circuit, params, uniq, p_at, o_at, rng)
+        elif evs.size:
             evs[...] = self._values(conv.circuit, params, rows, uniq, p_at, o_at)
         precision = float(pub.precision or 0.0)
         stds = np.zeros(shape, dtype=np.float64)
@@ -295,6 +305,24 @@ class EstimatorV2(BaseEstimatorV2):
             DataBin(evs=evs, stds=stds, shape=shape),
             metadata={"target_precision": precision, "circuit_metadata": qc.metadata},
         )
+
+    def _trajectories(
+        self,
+        circuit: ferroq.Circuit,
+        params: dict[str, np.ndarray],
+        uniq: list[ferroq.Observable],
+        p_at: np.ndarray,
+        o_at: np.ndarray,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """A circuit with reset or classical conditions: every broadcast element is its
+        own random trajectory (as in StatevectorEstimator), all in one batch, seeded
+        from ``rng`` so an int seed reproduces them."""
+        flat_p, flat_o = p_at.reshape(-1), o_at.reshape(-1)
+        sets: Any = {k: v[flat_p] for k, v in params.items()} if params else [{}] * flat_p.size
+        sim = ferroq.Simulator(**self._sim_args, seed=int(rng.integers(1 << 63)))
+        table = sim.run_batch(circuit, sets, observables=uniq)
+        return table[np.arange(flat_p.size), flat_o].reshape(p_at.shape)
 
     def _values(
         self,
