@@ -224,3 +224,17 @@ def test_import_ferroq_needs_neither_qiskit_nor_cirq() -> None:
         "assert 'qiskit' not in sys.modules and 'cirq' not in sys.modules, sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_sampler_interface_and_unsupported_operations() -> None:
+    a, b = cirq.LineQubit.range(2)
+    t = sympy.Symbol("t")
+    c = cirq.Circuit(cirq.ry(t).on(a), cirq.CNOT(a, b), cirq.measure(a, b, key="m"))
+    df = ours().sample(c, repetitions=20, params=cirq.Points("t", [0.0, np.pi]))
+    assert len(df) == 40 and set(df["m"][:20]) == {0} and set(df["m"][20:]) == {3}
+    noisy = cirq.Circuit(cirq.depolarize(0.1).on(a), cirq.measure(a, key="m"))
+    with pytest.raises(ferroq.UnsupportedError, match="noise"):
+        ours().run(noisy)
+    qutrit = cirq.LineQid(0, dimension=3)
+    with pytest.raises(ferroq.UnsupportedError, match="qubits"):
+        ours().simulate(cirq.Circuit(cirq.IdentityGate(qid_shape=(3,)).on(qutrit)))

@@ -174,6 +174,10 @@ class _Walker:
             self.out.unitary(u, qs[::-1])
             self._cond(cond)
             return
+        if not cirq.has_unitary(op) and (cirq.has_mixture(op) or cirq.has_kraus(op)):
+            raise ferroq.UnsupportedError(
+                f"`{op}` is a noise channel; ferroq simulates pure states (no noise models)"
+            )
         parts = cirq.decompose_once(op, default=None)
         if parts is None:
             if not symbolic and cirq.has_unitary(op):
