@@ -238,3 +238,20 @@ def test_sampler_interface_and_unsupported_operations() -> None:
     qutrit = cirq.LineQid(0, dimension=3)
     with pytest.raises(ferroq.UnsupportedError, match="qubits"):
         ours().simulate(cirq.Circuit(cirq.IdentityGate(qid_shape=(3,)).on(qutrit)))
+
+
+@pytest.mark.parametrize(
+    "backend,precision",
+    [(b.name, p) for b in ferroq.backends() for p in b.precisions],
+)
+def test_simulator_on_every_backend(backend: str, precision: str) -> None:
+    tol = 2e-4 if precision == "single" else 1e-9
+    c, q = _param_circuit()
+    sweep = cirq.Linspace("t", -1.0, 1.0, 3) * cirq.Points("s", [0.4])
+    sim = fcirq.Simulator(backend=backend, precision=precision, seed=1)
+    for x, y in zip(sim.simulate_sweep(c, sweep), ref().simulate_sweep(c, sweep)):
+        assert np.allclose(x.final_state_vector, y.final_state_vector, atol=tol)
+    obs = [cirq.Z(q[0]) * cirq.X(q[3])]
+    a = sim.simulate_expectation_values_sweep(c, obs, sweep)
+    b = ref().simulate_expectation_values_sweep(c, obs, sweep)
+    assert np.allclose(np.array(a), np.real(np.array(b)), atol=tol)

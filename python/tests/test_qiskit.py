@@ -815,3 +815,23 @@ def test_estimator_reset_runs_one_trajectory_per_element() -> None:
     vals = est.run([(pq, "ZI", np.full((400, 1), np.pi / 2))]).result()[0].data.evs
     assert vals.shape == (400,) and abs(vals.mean()) < 0.15
     assert np.allclose(est.run([(pq, "IZ", np.full((3, 1), np.pi))]).result()[0].data.evs, 1.0)
+
+
+@pytest.mark.parametrize(
+    "backend,precision",
+    [(b.name, p) for b in ferroq.backends() for p in b.precisions],
+)
+def test_primitives_on_every_backend(backend: str, precision: str) -> None:
+    tol = 2e-4 if precision == "single" else 1e-9
+    qc = real_amplitudes(3, reps=2)
+    vals = np.random.default_rng(8).uniform(-1, 1, (6, qc.num_parameters))
+    obs = [SparsePauliOp(["ZZI", "IXY"], [0.5, -1.0]), SparsePauliOp("XIZ")]
+    pub = (qc, [[o] for o in obs], vals)
+    ours = EstimatorV2(backend=backend, precision=precision).run([pub]).result()[0].data.evs
+    ref = StatevectorEstimator().run([pub]).result()[0].data.evs
+    assert ours.shape == (2, 6) and np.allclose(ours, ref, atol=tol)
+    det = QuantumCircuit(3)
+    det.x([0, 2])
+    det.measure_all()
+    s = SamplerV2(backend=backend, precision=precision, seed=1)
+    assert s.run([det], shots=9).result()[0].data.meas.get_counts() == {"101": 9}
