@@ -10,6 +10,7 @@ included) becomes a ferroq parameter name, and every affine ``ParameterExpressio
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -81,15 +82,21 @@ class _Unsupported(ferroq.UnsupportedError):
     pass
 
 
-def _name_for(param: Parameter, taken: set[str]) -> str:
-    """A ferroq parameter name for a Qiskit parameter: its own name where the ferroq
-    expression grammar accepts it, else with every other character replaced by ``_``
-    (``θ[3]`` becomes ``θ_3``), made unique."""
-    base = re.sub(r"\W", "_", param.name).strip("_") or "p"
+@functools.lru_cache(maxsize=4096)
+def _sanitized(name: str) -> str:
+    base = re.sub(r"\W", "_", name).strip("_") or "p"
     if base[0].isdigit():
         base = "_" + base
     if base in ("pi", "π"):
         base = base + "_"
+    return base
+
+
+def _name_for(param: Parameter, taken: set[str]) -> str:
+    """A ferroq parameter name for a Qiskit parameter: its own name where the ferroq
+    expression grammar accepts it, else with every other character replaced by ``_``
+    (``θ[3]`` becomes ``θ_3``), made unique."""
+    base = _sanitized(param.name)
     name, k = base, 1
     while name in taken:
         name = f"{base}_{k}"
@@ -197,10 +204,12 @@ class _Walker:
     ) -> None:
         if depth > 64:
             raise ferroq.CircuitError("gate definitions nest more than 64 deep")
+        qindex = {q: qmap[i] for i, q in enumerate(qc.qubits)}
+        cindex = {c: cmap[i] for i, c in enumerate(qc.clbits)} if cmap else {}
         for inst in qc.data:
             op = inst.operation
-            qs = [qmap[qc.find_bit(q).index] for q in inst.qubits]
-            cs = [cmap[qc.find_bit(c).index] for c in inst.clbits]
+            qs = [qindex[q] for q in inst.qubits]
+            cs = [cindex[c] for c in inst.clbits] if inst.clbits else []
             self.emit(op, qs, cs, cond, qc, depth)
 
     def emit(
@@ -213,6 +222,9 @@ class _Walker:
         depth: int,
     ) -> None:
         name = op.name
+        if name in _DIRECT and cond is None and not self.defer:
+            self._gate(op, qs, cond, depth)  # the common case first
+            return
         if name in _SKIP:
             return
         if name == "barrier":
@@ -297,20 +309,21 @@ class _Walker:
         self, op: Any, qs: list[int], cond: tuple[list[int], int] | None, depth: int
     ) -> None:
         name = op.name
-        nctrl = getattr(op, "num_ctrl_qubits", 0) or 0
-        ctrl_state = getattr(op, "ctrl_state", None)
-        open_ctrls: list[int] = []
-        if nctrl and ctrl_state is not None and ctrl_state != (1 << nctrl) - 1:
-            open_ctrls = [qs[k] for k in range(nctrl) if not (ctrl_state >> k) & 1]
         spec = _DIRECT.get(name)
         direct = (spec is not None and spec[2] == len(qs) and len(op.params) == spec[1]) or (
             name in _MCX or name == "u2" or name == "r"
         )
+        open_ctrls: list[int] = []
+        if direct and (name in _MCX or (spec is not None and spec[2] > 1)):
+            nctrl = getattr(op, "num_ctrl_qubits", 0) or 0
+            ctrl_state = getattr(op, "ctrl_state", None)
+            if nctrl and ctrl_state is not None and ctrl_state != (1 << nctrl) - 1:
+                open_ctrls = [qs[k] for k in range(nctrl) if not (ctrl_state >> k) & 1]
         if direct:
             for q in open_ctrls:
                 self.out.x(q)
                 self._cond(cond)
-            self._direct(op, qs, nctrl)
+            self._direct(op, qs)
             self._cond(cond)
             for q in open_ctrls:
                 self.out.x(q)
@@ -347,7 +360,7 @@ class _Walker:
             self.phase = _phase_sum(self.phase, definition.global_phase)
         self.walk(definition, qs, [], cond, depth + 1)
 
-    def _direct(self, op: Any, qs: list[int], nctrl: int) -> None:
+    def _direct(self, op: Any, qs: list[int]) -> None:
         name = op.name
         out = self.out
         if name in _MCX:

@@ -333,8 +333,10 @@ class EstimatorV2(BaseEstimatorV2):
         p_at: np.ndarray,
         o_at: np.ndarray,
     ) -> np.ndarray:
-        if not params:
-            table = self._sim.run(circuit).expectations(uniq)[None, :]
+        if not params or rows == 1:
+            # One state: a plain run (a batch's dispatch costs more than it saves).
+            row = _shots.rows_of(params, 0) if params else None
+            table = self._sim.run(circuit, row).expectations(uniq)[None, :]
             return table[np.zeros_like(p_at), o_at]
         needed = p_at.size
         if rows * len(uniq) <= 2 * needed + 1024:
