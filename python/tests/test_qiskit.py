@@ -835,3 +835,25 @@ def test_primitives_on_every_backend(backend: str, precision: str) -> None:
     det.measure_all()
     s = SamplerV2(backend=backend, precision=precision, seed=1)
     assert s.run([det], shots=9).result()[0].data.meas.get_counts() == {"101": 9}
+
+
+def test_backend_runs_transpiled_if_test_and_backend_estimator() -> None:
+    from qiskit.primitives import BackendEstimatorV2
+
+    backend = FerroqBackend(backend="cpu")
+    qc = QuantumCircuit(2, 2)
+    qc.x(0)
+    qc.measure(0, 0)
+    with qc.if_test((qc.clbits[0], True)):
+        qc.ecr(0, 1)  # not native: transpiled inside the block
+    qc.measure(1, 1)
+    t = transpile(qc, backend, optimization_level=1)
+    counts = backend.run(t, shots=200, seed_simulator=3).result().get_counts()
+    # ECR on |01> (q0 = 1) leaves q1 in an equal superposition
+    assert set(counts) == {"01", "11"} and abs(counts["01"] - 100) < 40, counts
+    est = BackendEstimatorV2(backend=backend, options={"default_precision": 0.02, "seed_simulator": 1})
+    bell = QuantumCircuit(2)
+    bell.h(0)
+    bell.cx(0, 1)
+    ev = est.run([(bell, "ZZ")]).result()[0].data.evs
+    assert abs(float(ev) - 1.0) < 0.1
