@@ -255,3 +255,12 @@ def test_simulator_on_every_backend(backend: str, precision: str) -> None:
     a = sim.simulate_expectation_values_sweep(c, obs, sweep)
     b = ref().simulate_expectation_values_sweep(c, obs, sweep)
     assert np.allclose(np.array(a), np.real(np.array(b)), atol=tol)
+
+
+def test_compute_amplitudes_match_cirq() -> None:
+    c, q = _param_circuit()
+    sweep = cirq.Points("t", [0.1, 0.7]) * cirq.Points("s", [0.3])
+    bits = [0, 1, 5, 8, 15]
+    a = ours().compute_amplitudes_sweep(c, bits, sweep)
+    b = ref().compute_amplitudes_sweep(c, bits, sweep)
+    assert np.allclose(np.array(a), np.array(b), atol=ATOL)

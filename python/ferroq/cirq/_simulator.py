@@ -32,12 +32,14 @@ def _rng(seed: Any) -> np.random.Generator:
 
 class Simulator(
     cirq.SimulatesSamples,
+    cirq.SimulatesAmplitudes,
     cirq.SimulatesFinalState[cirq.StateVectorTrialResult],
     cirq.SimulatesExpectationValues,
 ):
     """A Cirq simulator that runs on ferroq (``cirq.Simulator``'s interfaces:
-    ``run``/``run_sweep``/``sample``, ``simulate``/``simulate_sweep`` returning
-    ``cirq.StateVectorTrialResult``, ``simulate_expectation_values[_sweep]``).
+    ``run``/``run_sweep``/``sample``, ``compute_amplitudes[_sweep]``,
+    ``simulate``/``simulate_sweep`` returning ``cirq.StateVectorTrialResult``,
+    ``simulate_expectation_values[_sweep]``).
 
     A sweep (``cirq.Linspace``, ``Zip``, ``Product``, lists of resolvers) is converted
     once with its symbols kept symbolic and runs as one ferroq batch. Qubits are ordered
@@ -150,6 +152,20 @@ class Simulator(
                 records[key] = arr
             out.append(records)
         return out
+
+    # -- SimulatesAmplitudes -----------------------------------------------------------
+    def compute_amplitudes_sweep_iter(
+        self,
+        program: cirq.AbstractCircuit,
+        bitstrings: Sequence[int],
+        params: cirq.Sweepable,
+        qubit_order: cirq.QubitOrderOrList = cirq.QubitOrder.DEFAULT,
+    ) -> Iterator[Sequence[complex]]:
+        if any(isinstance(_op.gate, cirq.MeasurementGate) for _op in program.all_operations()):
+            raise ValueError("compute_amplitudes needs a circuit without measurements")
+        idx = np.asarray(bitstrings, dtype=np.int64)  # big-endian = ferroq's index here
+        for trial in self.simulate_sweep_iter(program, params, qubit_order):
+            yield list(trial.final_state_vector[idx])
 
     # -- SimulatesFinalState -----------------------------------------------------------
     def simulate_sweep_iter(

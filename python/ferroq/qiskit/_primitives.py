@@ -97,7 +97,7 @@ class SamplerV2(BaseSamplerV2):
     ) -> None:
         self._default_shots: int = default_shots
         self._seed: np.random.Generator | int | None = seed
-        self._sim_args = _simulator_args(backend, precision, threads, "SamplerV2")
+        self._sim_args: dict[str, Any] = _simulator_args(backend, precision, threads, "SamplerV2")
         self._sim: ferroq.Simulator = ferroq.Simulator(**self._sim_args)
 
     @property
@@ -232,7 +232,7 @@ class EstimatorV2(BaseEstimatorV2):
             raise ValueError(f"default_precision must be a non-negative number, got {default_precision!r}")
         self._default_precision: float = float(default_precision)
         self._seed: np.random.Generator | int | None = seed
-        self._sim_args = _simulator_args(backend, precision, threads, "EstimatorV2")
+        self._sim_args: dict[str, Any] = _simulator_args(backend, precision, threads, "EstimatorV2")
         self._sim: ferroq.Simulator = ferroq.Simulator(
             **self._sim_args, seed=seed if isinstance(seed, int) else None
         )
