@@ -857,3 +857,22 @@ def test_backend_runs_transpiled_if_test_and_backend_estimator() -> None:
     bell.cx(0, 1)
     ev = est.run([(bell, "ZZ")]).result()[0].data.evs
     assert abs(float(ev) - 1.0) < 0.1
+
+
+# Qiskit's reference exponentiates the PauliEvolutionGate with scipy, which warns.
+@pytest.mark.filterwarnings("ignore::scipy.sparse.SparseEfficiencyWarning")
+def test_symbolic_parameters_on_gates_without_a_native_form() -> None:
+    from qiskit.circuit.library import MCPhaseGate, PauliEvolutionGate
+
+    a, b = Parameter("a"), Parameter("b")
+    qc = QuantumCircuit(4)
+    qc.h(range(4))
+    qc.rzx(a, 0, 2)
+    qc.append(qiskit.circuit.library.XXPlusYYGate(a, b), [1, 3])
+    qc.append(MCPhaseGate(2 * b - 0.3, 3), [0, 1, 2, 3])
+    qc.append(qiskit.circuit.library.CU3Gate(a, b, 0.2), [3, 0])
+    qc.append(PauliEvolutionGate(SparsePauliOp(["XYZI", "ZZII"], [0.3, -0.7]), time=b), range(4))
+    qc.cry(a, 1, 0, ctrl_state=0)
+    vals = {a: 0.61, b: -1.3}
+    assert set(from_qiskit(qc).parameters) == {"a", "b"}
+    assert np.allclose(ferroq_state(qc, vals), qiskit_state(qc, vals), atol=ATOL)
