@@ -876,3 +876,29 @@ def test_symbolic_parameters_on_gates_without_a_native_form() -> None:
     vals = {a: 0.61, b: -1.3}
     assert set(from_qiskit(qc).parameters) == {"a", "b"}
     assert np.allclose(ferroq_state(qc, vals), qiskit_state(qc, vals), atol=ATOL)
+
+
+def test_isa_circuits_on_a_wide_device_run_on_their_active_qubits() -> None:
+    from qiskit.providers.fake_provider import GenericBackendV2
+    from qiskit.transpiler import generate_preset_pass_manager
+
+    device = GenericBackendV2(num_qubits=40, seed=1)  # 2^40 amplitudes would not fit
+    qc = real_amplitudes(3, reps=2)
+    vals = np.random.default_rng(6).uniform(-1, 1, (4, qc.num_parameters))
+    obs = SparsePauliOp(["ZZI", "XIY", "IZX"], [0.5, -0.3, 1.1])
+    pm = generate_preset_pass_manager(optimization_level=1, backend=device, seed_transpiler=3)
+    isa = pm.run(qc)
+    assert isa.num_qubits == 40
+    isa_obs = obs.apply_layout(isa.layout)
+    ours = estimator().run([(isa, isa_obs, vals)]).result()[0].data.evs
+    ref = StatevectorEstimator().run([(qc, obs, vals)]).result()[0].data.evs
+    assert np.allclose(ours, ref, atol=1e-8)
+    # Z on an idle qubit is 1, X on it 0.
+    idle = next(i for i in range(40) if i not in isa.layout.final_index_layout())
+    zz = SparsePauliOp.from_sparse_list([("Z", [idle], 2.0), ("X", [idle], 5.0)], 40)
+    assert np.allclose(estimator().run([(isa, zz, vals)]).result()[0].data.evs, 2.0)
+    m = qc.measure_all(inplace=False)
+    isa_m = pm.run(m)
+    a = sampler().run([(isa_m, vals)], shots=3000).result()[0].data.meas
+    b = StatevectorSampler(seed=1).run([(m, vals)], shots=3000).result()[0].data.meas
+    assert a.shape == b.shape == (4,) and _tv(a, b) < 0.06

@@ -174,7 +174,7 @@ class FerroqBackend(BackendV2):
                 f"FerroqBackend.run reads at most 64 classical bits, circuit `{qc.name}` has "
                 f"{qc.num_clbits}; use ferroq.qiskit.SamplerV2"
             )
-        conv = convert(qc, defer_measure=True)
+        conv = convert(qc, defer_measure=True, truncate=True)
         if conv.terminal is not None:
             idx = _shots.sample_final_states(self._sim, conv.circuit, {}, 1, shots, rng)[0]
             source: dict[int, int] = {}

@@ -160,6 +160,8 @@ class Converted:
     registers: list[tuple[str, list[int]]]
     # Set when measurements were deferred: (qubit, clbit) in circuit order.
     terminal: list[tuple[int, int]] | None = None
+    # Qiskit qubit index -> ferroq qubit, None for an idle qubit left out (truncate).
+    qubit_map: list[int | None] = field(default_factory=list)
     has_measure: bool = False
     # Reset or classical conditions: a run is one random trajectory.
     stochastic: bool = False
@@ -169,11 +171,15 @@ class Converted:
 
 class _Walker:
     def __init__(
-        self, qc: QuantumCircuit, names: dict[Parameter, str], defer_measure: bool
+        self,
+        qc: QuantumCircuit,
+        names: dict[Parameter, str],
+        defer_measure: bool,
+        width: int | None = None,
     ) -> None:
         self.top = qc
         self.names = names
-        self.out = ferroq.Circuit(qc.num_qubits, qc.num_clbits)
+        self.out = ferroq.Circuit(qc.num_qubits if width is None else width, qc.num_clbits)
         self.phase: Any = qc.global_phase
         self.defer = defer_measure
         self.terminal: list[tuple[int, int]] = []
@@ -228,6 +234,7 @@ class _Walker:
         if name in _SKIP:
             return
         if name == "barrier":
+            qs = [q for q in qs if q is not None]  # idle qubits left out by truncate
             if qs:
                 self.out.barrier(qs)
             return
@@ -428,24 +435,50 @@ def _prepend_phase(
     return head + circuit
 
 
-def convert(qc: QuantumCircuit, *, defer_measure: bool = False) -> Converted:
+def _active_qubits(qc: QuantumCircuit) -> list[bool]:
+    active = [False] * qc.num_qubits
+    for inst in qc.data:
+        if inst.operation.name in ("barrier", "delay"):
+            continue
+        for q in inst.qubits:
+            active[qc.find_bit(q).index] = True
+    return active
+
+
+def convert(
+    qc: QuantumCircuit, *, defer_measure: bool = False, truncate: bool = False
+) -> Converted:
     """Converts ``qc``; with ``defer_measure``, measurements that end the circuit are
     left out and listed in ``terminal`` (``None`` when some measurement feeds later
-    operations, in which case they are kept in the circuit)."""
+    operations, in which case they are kept in the circuit). With ``truncate``, qubits
+    no instruction touches (an ISA circuit's idle physical qubits) are left out and
+    ``qubit_map`` says where the others went (their order kept)."""
     if not isinstance(qc, QuantumCircuit):
         raise TypeError(f"expected a qiskit QuantumCircuit, got {type(qc).__name__}")
     names = parameter_names(qc)
-    w = _Walker(qc, names, defer_measure)
     n, m = qc.num_qubits, qc.num_clbits
-    w.walk(qc, list(range(n)), list(range(m)), None)
+    qubit_map: list[int | None] = list(range(n))
+    if truncate:
+        active = _active_qubits(qc)
+        if not all(active):
+            k = 0
+            for i, a in enumerate(active):
+                qubit_map[i] = k if a else None
+                k += int(a)
+            if k == 0:  # nothing acts: keep one qubit to hold |0>
+                qubit_map[0], k = 0, 1
+    width = max((q for q in qubit_map if q is not None), default=-1) + 1
+    # Idle qubits map to None: only barriers name them, and drop them.
+    w = _Walker(qc, names, defer_measure, width)
+    w.walk(qc, qubit_map, list(range(m)), None)  # type: ignore[arg-type]
     registers = [(r.name, [qc.find_bit(b).index for b in r]) for r in qc.cregs]
     circuit = w.out
     terminal: list[tuple[int, int]] | None = None
     if defer_measure and not w.mid_circuit:
         terminal = w.terminal
         # Rebuild without the measurements: a second walk that skips them.
-        w2 = _Walker(qc, names, False)
-        w2.walk(_without_measure(qc), list(range(n)), list(range(m)), None)
+        w2 = _Walker(qc, names, False, width)
+        w2.walk(_without_measure(qc), qubit_map, list(range(m)), None)  # type: ignore[arg-type]
         circuit = w2.out
     circuit = _prepend_phase(circuit, w.phase, names)
     return Converted(
@@ -456,6 +489,7 @@ def convert(qc: QuantumCircuit, *, defer_measure: bool = False) -> Converted:
         has_measure=w.has_measure,
         stochastic=w.mid_circuit,
         global_phase=w.phase,
+        qubit_map=qubit_map,
     )
 
 

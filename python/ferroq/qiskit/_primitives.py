@@ -142,7 +142,7 @@ class SamplerV2(BaseSamplerV2):
     def _run_pub(self, pub: SamplerPub, rng: np.random.Generator) -> SamplerPubResult:
         qc = pub.circuit
         shots = int(pub.shots)  # type: ignore[arg-type]
-        conv = convert(qc, defer_measure=True)
+        conv = convert(qc, defer_measure=True, truncate=True)
         params, shape = _bindings(conv, qc, pub.parameter_values)
         rows = _rows(shape)
         if conv.terminal is not None:
@@ -179,10 +179,14 @@ def _bit_array(
     return BitArray.from_bool_array(bools, order="little")
 
 
-def _observable(sparse: Any, num_qubits: int) -> tuple[tuple[Any, ...], ferroq.Observable]:
-    """A Qiskit ``SparseObservable`` as a dedup key and a ``ferroq.Observable``."""
+def _observable(
+    sparse: Any, qubit_map: list[int | None]
+) -> tuple[tuple[Any, ...], ferroq.Observable]:
+    """A Qiskit ``SparseObservable`` as a dedup key and a ``ferroq.Observable`` on the
+    converted circuit's qubits (an idle qubit left out is in |0>: Z there is 1, X or Y
+    make the term vanish)."""
     paulis = sparse.as_paulis().simplify()
-    terms = []
+    terms: dict[tuple[tuple[str, int], ...], float] = {}
     for label, qubits, coeff in paulis.to_sparse_list():
         c = complex(coeff)
         if abs(c.imag) > 1e-10 * max(1.0, abs(c.real)):
@@ -190,11 +194,20 @@ def _observable(sparse: Any, num_qubits: int) -> tuple[tuple[Any, ...], ferroq.O
                 f"observable term {label or 'I'} on qubits {list(qubits)} has the complex "
                 f"coefficient {c}; EstimatorV2 observables must be Hermitian"
             )
-        terms.append((c.real, tuple(zip(label, (int(q) for q in qubits)))))
-    terms.sort()
-    key = tuple(terms)
-    obs = ferroq.Observable.from_terms([(c, list(t)) for c, t in terms] or [(0.0, [])])
-    return key, obs
+        ops: list[tuple[str, int]] = []
+        for ch, q in zip(label, qubits):
+            t = qubit_map[int(q)]
+            if t is None:
+                if ch in "XY":
+                    break
+                continue  # Z on |0>
+            ops.append((ch, t))
+        else:
+            key = tuple(sorted(ops, key=lambda o: o[1]))
+            terms[key] = terms.get(key, 0.0) + c.real
+    items = sorted(terms.items())
+    obs = ferroq.Observable.from_terms([(c, list(t)) for t, c in items] or [(0.0, [])])
+    return tuple(items), obs
 
 
 class EstimatorV2(BaseEstimatorV2):
@@ -268,7 +281,7 @@ class EstimatorV2(BaseEstimatorV2):
 
     def _run_pub(self, pub: EstimatorPub, rng: np.random.Generator) -> PubResult:
         qc = pub.circuit
-        conv = convert(qc)
+        conv = convert(qc, truncate=True)
         if conv.has_measure:
             raise ferroq.InvalidArgumentError(
                 "EstimatorV2 circuits must not measure: expectation values are of the "
@@ -283,7 +296,7 @@ class EstimatorV2(BaseEstimatorV2):
         flat_obs = np.asarray(pub.observables.sparse_observables_array(), dtype=object).reshape(-1)
         oidx = np.empty(len(flat_obs), dtype=np.intp)
         for i, so in enumerate(flat_obs):
-            key, obs = _observable(so, qc.num_qubits)
+            key, obs = _observable(so, conv.qubit_map)
             k = keys.setdefault(key, len(uniq))
             if k == len(uniq):
                 uniq.append(obs)
