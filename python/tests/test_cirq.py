@@ -264,3 +264,14 @@ def test_compute_amplitudes_match_cirq() -> None:
     a = ours().compute_amplitudes_sweep(c, bits, sweep)
     b = ref().compute_amplitudes_sweep(c, bits, sweep)
     assert np.allclose(np.array(a), np.array(b), atol=ATOL)
+
+
+def test_sweeps_without_symbols_reuse_one_run_unless_random() -> None:
+    a, b = cirq.LineQubit.range(2)
+    fixed = cirq.Circuit(cirq.H(a), cirq.CNOT(a, b))
+    trials = ours().simulate_sweep(fixed, [{}] * 3)
+    assert all(np.allclose(t.final_state_vector, trials[0].final_state_vector) for t in trials)
+    random = cirq.Circuit(cirq.H(a), cirq.CNOT(a, b), cirq.reset(a))
+    states = [t.final_state_vector for t in ours().simulate_sweep(random, [{}] * 40)]
+    ones = sum(abs(s[1]) > 0.5 for s in states)  # b = 1: index 0b01 (a is the high bit)
+    assert 5 < ones < 35

@@ -98,6 +98,8 @@ class Converted:
     # (qubit, clbit) of terminal measurements when they were deferred, else None
     terminal: list[tuple[int, int]] | None = None
     has_measure: bool = False
+    # Reset or classical control: a run is one random trajectory.
+    stochastic: bool = False
 
 
 class _Walker:
@@ -368,6 +370,7 @@ def convert(
         keys=w.keys,
         terminal=terminal,
         has_measure=w.has_measure,
+        stochastic=w.mid,
     )
 
 

@@ -181,6 +181,12 @@ class Simulator(
         table = self._table(conv, resolvers)
         n = circuit.num_qubits
         qubits = conv.qubits
+        if not conv.has_measure and not conv.stochastic and not table:
+            # No symbols, no randomness: one run serves every resolver.
+            vector = self._sim.run(circuit).statevector
+            for r in resolvers:
+                yield self._trial(r, {}, qubits, vector)
+            return
         if conv.has_measure or not table:
             for i, r in enumerate(resolvers):
                 res = self._sim.run(circuit, _shots.rows_of(table, i) if table else None)
