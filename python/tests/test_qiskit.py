@@ -902,3 +902,16 @@ def test_isa_circuits_on_a_wide_device_run_on_their_active_qubits() -> None:
     a = sampler().run([(isa_m, vals)], shots=3000).result()[0].data.meas
     b = StatevectorSampler(seed=1).run([(m, vals)], shots=3000).result()[0].data.meas
     assert a.shape == b.shape == (4,) and _tv(a, b) < 0.06
+
+
+def test_composite_instruction_with_measurements() -> None:
+    sub = QuantumCircuit(2, 2, name="bell_measure")
+    sub.h(0)
+    sub.cx(0, 1)
+    sub.measure([0, 1], [0, 1])
+    qc = QuantumCircuit(3, 3)
+    qc.x(2)
+    qc.append(sub.to_instruction(), [2, 0], [1, 2])
+    res = sampler().run([qc], shots=400).result()[0].data.c.get_counts()
+    # q2 = 1 then H: c1 = c2 (Bell pair of q2 and q0), c0 never written
+    assert set(res) == {"000", "110"} and abs(res["110"] - 200) < 60

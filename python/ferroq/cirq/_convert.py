@@ -116,6 +116,8 @@ class _Walker:
         self.measured: set[int] = set()
         self.mid = False
         self.has_measure = False
+        # Set for the rebuild of a circuit whose measurements are all terminal.
+        self.skip_measure = False
 
     def affine(self, value: Any, scale: float = 1.0) -> Affine:
         """``value * scale`` for a number or an affine sympy expression."""
@@ -148,7 +150,8 @@ class _Walker:
             return
         gate = op.gate
         if isinstance(gate, cirq.MeasurementGate):
-            self._measure(op, gate, qs, cond)
+            if not self.skip_measure:
+                self._measure(op, gate, qs, cond)
             return
         if self.defer and any(q in self.measured for q in qs):
             self.mid = True
@@ -358,9 +361,9 @@ def convert(
         terminal = w.terminal
         w2 = _Walker(qubits, False, nclbits)
         w2.names = w.names
+        w2.skip_measure = True  # at any depth of decomposition
         for op in circuit.all_operations():
-            if not isinstance(_unwrap(op).gate, cirq.MeasurementGate):
-                w2.walk_op(op, None, 0)
+            w2.walk_op(op, None, 0)
         out = w2.out
     out = _prepend_phase(out, w.phase)
     return Converted(

@@ -186,6 +186,8 @@ class _Walker:
         self.measured: set[int] = set()
         self.mid_circuit = False
         self.has_measure = False
+        # Set for the rebuild of a circuit whose measurements are all terminal.
+        self.skip_measure = False
 
     # -- helpers -----------------------------------------------------------------------
     def p(self, v: Any) -> float | str:
@@ -229,7 +231,7 @@ class _Walker:
     ) -> None:
         name = op.name
         if name in _DIRECT and cond is None and not self.defer:
-            self._gate(op, qs, cond, depth)  # the common case first
+            self._gate(op, qs, cond, depth, cs)  # the common case first
             return
         if name in _SKIP:
             return
@@ -239,6 +241,8 @@ class _Walker:
                 self.out.barrier(qs)
             return
         if name == "measure":
+            if self.skip_measure:
+                return
             self.has_measure = True
             if cond is not None:
                 self.mid_circuit = True
@@ -269,7 +273,7 @@ class _Walker:
             self._touch(qs)
             if cond is not None:
                 self.mid_circuit = True
-        self._gate(op, qs, cond, depth)
+        self._gate(op, qs, cond, depth, cs)
 
     def _if_else(
         self,
@@ -313,7 +317,12 @@ class _Walker:
             return qc.find_bit(bit).index
 
     def _gate(
-        self, op: Any, qs: list[int], cond: tuple[list[int], int] | None, depth: int
+        self,
+        op: Any,
+        qs: list[int],
+        cond: tuple[list[int], int] | None,
+        depth: int,
+        cs: list[int] | None = None,
     ) -> None:
         name = op.name
         spec = _DIRECT.get(name)
@@ -365,7 +374,7 @@ class _Walker:
             pass  # a conditional global phase is unobservable within one branch's state
         else:
             self.phase = _phase_sum(self.phase, definition.global_phase)
-        self.walk(definition, qs, [], cond, depth + 1)
+        self.walk(definition, qs, list(cs or []), cond, depth + 1)
 
     def _direct(self, op: Any, qs: list[int]) -> None:
         name = op.name
@@ -476,9 +485,10 @@ def convert(
     terminal: list[tuple[int, int]] | None = None
     if defer_measure and not w.mid_circuit:
         terminal = w.terminal
-        # Rebuild without the measurements: a second walk that skips them.
+        # Rebuild without the measurements (at any depth): a second walk that skips them.
         w2 = _Walker(qc, names, False, width)
-        w2.walk(_without_measure(qc), qubit_map, list(range(m)), None)  # type: ignore[arg-type]
+        w2.skip_measure = True
+        w2.walk(qc, qubit_map, list(range(m)), None)  # type: ignore[arg-type]
         circuit = w2.out
     circuit = _prepend_phase(circuit, w.phase, names)
     return Converted(
@@ -491,14 +501,6 @@ def convert(
         global_phase=w.phase,
         qubit_map=qubit_map,
     )
-
-
-def _without_measure(qc: QuantumCircuit) -> QuantumCircuit:
-    out = qc.copy_empty_like()
-    for inst in qc.data:
-        if inst.operation.name != "measure":
-            out.append(inst)
-    return out
 
 
 def from_qiskit(circuit: QuantumCircuit) -> ferroq.Circuit:
