@@ -39,7 +39,8 @@ if [ -z "${FERROQ_SKIP_APT:-}" ] && command -v apt-get >/dev/null && command -v 
 fi
 
 # 2. A virtualenv with the build backend and the package's test extra (pytest, mypy,
-#    hypothesis, and Qiskit as the independent reference of the QASM corpus tests).
+#    hypothesis, Qiskit as the independent reference of the QASM corpus tests and of
+#    ferroq.qiskit, cirq-core as the reference of ferroq.cirq).
 if [ ! -x "$VENV/bin/python" ]; then
   echo "== creating the virtualenv $VENV"
   "$PYTHON" -m venv "$VENV"

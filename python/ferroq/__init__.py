@@ -15,7 +15,14 @@ GIL released::
 
 Conventions: qubit 0 is the least significant bit of a basis-state index and the
 rightmost character of bitstrings and Pauli strings (as Qiskit).
+
+Optional front ends, imported on first use (``ferroq.qiskit`` needs Qiskit 2.x,
+``ferroq.cirq`` needs cirq-core): ``ferroq.qiskit.EstimatorV2`` / ``SamplerV2`` /
+``FerroqBackend`` / ``from_qiskit``, ``ferroq.cirq.Simulator``.
 """
+
+import importlib as _importlib
+from typing import Any as _Any
 
 from ._ferroq import (
     BackendInfo,
@@ -62,3 +69,11 @@ __all__ = [
     "__version__",
     "backends",
 ]
+
+
+def __getattr__(name: str) -> _Any:
+    # `ferroq.qiskit` / `ferroq.cirq` without an explicit import; `import ferroq` itself
+    # never imports Qiskit or Cirq.
+    if name in ("qiskit", "cirq"):
+        return _importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
