@@ -217,6 +217,27 @@ pub(crate) fn as_permutation(data: &[Complex64], dim: usize) -> Option<Vec<u32>>
     perm.iter().all(|&r| r != u32::MAX).then_some(perm)
 }
 
+/// The permutation of a gate whose target matrix permutes as `target_perm` (over
+/// `num_targets` qubits) controlled by `num_controls` more (the higher index bits):
+/// identity wherever a control is 0. Built without the dense controlled matrix.
+pub(crate) fn controlled_permutation(
+    target_perm: &[u32],
+    num_targets: usize,
+    num_controls: usize,
+) -> Vec<u32> {
+    let all = ((1usize << num_controls) - 1) << num_targets;
+    let mask = (1usize << num_targets) - 1;
+    (0..1usize << (num_targets + num_controls))
+        .map(|i| {
+            if i & all == all {
+                (all | target_perm[i & mask] as usize) as u32
+            } else {
+                i as u32
+            }
+        })
+        .collect()
+}
+
 /// Index `idx` with the bits at positions `pos` replaced by the bits of `sub`.
 fn scatter(idx: usize, sub: usize, pos: &[usize]) -> usize {
     pos.iter().enumerate().fold(idx, |acc, (j, p)| {

@@ -6,7 +6,9 @@
 
 use crate::circuit::{Circuit, Condition, Operation};
 use crate::error::{Error, Result};
-use crate::fusion::{as_permutation, block_body, plan_blocks, Body, Item, Step};
+use crate::fusion::{
+    as_permutation, block_body, controlled_permutation, plan_blocks, Body, Item, Step,
+};
 use crate::gate::Gate;
 use crate::op::Op;
 use crate::options::CompileOptions;
@@ -205,13 +207,11 @@ fn open_sandwiches(lowered: &mut [Lowered], items: &mut [Item], max_width: usize
         .iter()
         .zip(items.iter())
         .map(|(low, item)| match (low, item) {
-            (Lowered::Fixed(op @ Op::Dense { .. }), Item::Gate { .. }) => match fixed_member(op) {
-                Member::Fixed {
-                    body: Body::Perm(p),
-                    ..
-                } if is_involution(&p) => Some(p),
-                _ => None,
-            },
+            // Only gates narrow enough to sandwich anything within the width limit (the
+            // permutation vector has 2^width entries).
+            (Lowered::Fixed(op), Item::Gate { qubits, .. }) if qubits.len() <= max_width => {
+                permutation_of(op).filter(|p| is_involution(p))
+            }
             _ => None,
         })
         .collect();
@@ -483,22 +483,38 @@ fn conditioned(op: Op, condition: &Option<Condition>) -> Lowered {
     })
 }
 
+/// The basis permutation a fixed dense op is (over targets then controls), if its
+/// target matrix is one.
+fn permutation_of(op: &Op) -> Option<Vec<u32>> {
+    let Op::Dense {
+        targets,
+        controls,
+        matrix,
+    } = op
+    else {
+        return None;
+    };
+    let target_perm = as_permutation(matrix.data(), matrix.dim())?;
+    Some(controlled_permutation(
+        &target_perm,
+        targets.len(),
+        controls.len(),
+    ))
+}
+
 fn fixed_member(op: &Op) -> Member {
     match op {
         Op::Dense {
             targets,
             controls,
             matrix,
-        } => {
-            let full = matrix.controlled(controls.len() as u32);
-            Member::Fixed {
-                qubits: targets.iter().chain(controls).copied().collect(),
-                body: match as_permutation(full.data(), full.dim()) {
-                    Some(perm) => Body::Perm(perm),
-                    None => Body::Dense(full.into_data()),
-                },
-            }
-        }
+        } => Member::Fixed {
+            qubits: targets.iter().chain(controls).copied().collect(),
+            body: match permutation_of(op) {
+                Some(perm) => Body::Perm(perm),
+                None => Body::Dense(matrix.controlled(controls.len() as u32).into_data()),
+            },
+        },
         Op::Diagonal {
             targets,
             controls,
