@@ -31,6 +31,7 @@
 //! ```
 
 pub mod backend;
+pub mod channel;
 pub mod circuit;
 pub mod diff_plan;
 pub mod error;
@@ -40,6 +41,7 @@ pub mod gradient;
 pub mod interrupt;
 pub mod library;
 pub mod machine;
+pub mod noisy;
 pub mod matrix;
 pub mod memory;
 pub mod observable;
@@ -52,8 +54,11 @@ pub mod precision;
 pub mod primitives;
 pub mod readout;
 pub mod rng;
+mod slots;
+pub mod trajectory;
 
 pub use backend::{Backend, BatchOptions, Capabilities, DeviceKind};
+pub use channel::{Channel, ReadoutError};
 pub use circuit::{Circuit, Condition, Instruction, Operation, UNITARY_TOLERANCE};
 pub use diff_plan::DiffPlan;
 pub use error::{Error, Result};
