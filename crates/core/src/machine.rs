@@ -62,6 +62,10 @@ impl<S: StatePrimitives> Machine<S> {
             classical: Classical::new(seed),
         }
     }
+    /// A machine from a state and the classical side of a run on it.
+    pub fn from_parts(state: S, classical: Classical) -> Self {
+        Machine { state, classical }
+    }
     /// The quantum state.
     pub fn state(&self) -> &S {
         &self.state

@@ -543,6 +543,11 @@ impl Plan {
     /// Binds by name. A name the circuit does not have is [`Error::UnknownParameter`];
     /// a parameter without a value is [`Error::UnboundParameter`].
     pub fn bind_named(&self, binding: &ParamBinding) -> Result<BoundProgram> {
+        self.bind(&self.values_of(binding)?)
+    }
+
+    /// The slot values of `binding` (errors as [`Plan::bind_named`]).
+    pub fn values_of(&self, binding: &ParamBinding) -> Result<Vec<f64>> {
         let params = &self.inner.parameters;
         // Both lists are sorted: one merge walk checks every name.
         let mut values = Vec::with_capacity(params.len());
@@ -561,7 +566,7 @@ impl Plan {
         if let Some((g, _)) = given.next() {
             return Err(self.unknown(g));
         }
-        self.bind(&values)
+        Ok(values)
     }
 
     fn unknown(&self, name: &str) -> Error {
