@@ -99,7 +99,9 @@ impl Channel {
     /// [`Channel::kraus`] with a name for messages and display.
     pub fn named(name: &str, operators: Vec<Matrix>) -> Result<Channel> {
         let first = operators.first().ok_or_else(|| {
-            Error::invalid(format!("channel `{name}` needs at least one Kraus operator"))
+            Error::invalid(format!(
+                "channel `{name}` needs at least one Kraus operator"
+            ))
         })?;
         let dim = first.dim();
         let k = first.num_qubits();
@@ -178,7 +180,10 @@ impl Channel {
     /// Bit flip: X with probability `p`.
     pub fn bit_flip(p: f64) -> Result<Channel> {
         check_probability("bit_flip", "p", p)?;
-        Channel::mixture_named("bit_flip", vec![(1.0 - p, pauli_matrix(0)), (p, pauli_matrix(1))])
+        Channel::mixture_named(
+            "bit_flip",
+            vec![(1.0 - p, pauli_matrix(0)), (p, pauli_matrix(1))],
+        )
     }
 
     /// Phase flip: Z with probability `p`.
@@ -247,10 +252,7 @@ impl Channel {
         let name = "generalized_amplitude_damping";
         check_probability(name, "gamma", gamma)?;
         check_probability(name, "excited_population", excited_population)?;
-        let (p0, p1) = (
-            (1.0 - excited_population).sqrt(),
-            excited_population.sqrt(),
-        );
+        let (p0, p1) = ((1.0 - excited_population).sqrt(), excited_population.sqrt());
         let (s, r) = (gamma.sqrt(), (1.0 - gamma).sqrt());
         let ops = vec![
             m2(p0, 0.0, 0.0, p0 * r),

@@ -10,7 +10,11 @@ use std::sync::Arc;
 
 impl Circuit {
     /// Appends `channel` on `qubits` (validated: arity, range, distinct qubits).
-    pub fn channel(&mut self, channel: impl Into<Arc<Channel>>, qubits: &[u32]) -> Result<&mut Self> {
+    pub fn channel(
+        &mut self,
+        channel: impl Into<Arc<Channel>>,
+        qubits: &[u32],
+    ) -> Result<&mut Self> {
         self.try_push(Instruction {
             op: Operation::Channel {
                 channel: channel.into(),

@@ -115,8 +115,10 @@ impl DensityMatrix {
                     ins.name()
                 )));
             }
-            if !matches!(ins.op, Operation::Measure { .. } | Operation::ReadoutError { .. })
-                && ins.qubits().iter().any(|&q| measured[q as usize])
+            if !matches!(
+                ins.op,
+                Operation::Measure { .. } | Operation::ReadoutError { .. }
+            ) && ins.qubits().iter().any(|&q| measured[q as usize])
             {
                 return Err(unsupported(format!(
                     "`{}` acts on a measured qubit: mid-circuit measurement (use trajectories)",
@@ -222,7 +224,11 @@ impl DensityMatrix {
                     ][(t.y_count() % 4) as usize];
                     let mut s = Complex64::new(0.0, 0.0);
                     for c in 0..dim {
-                        let sign = if (c & z).count_ones() % 2 == 1 { -1.0 } else { 1.0 };
+                        let sign = if (c & z).count_ones() % 2 == 1 {
+                            -1.0
+                        } else {
+                            1.0
+                        };
                         s += self.get(c, c ^ x) * sign;
                     }
                     total += t.coeff * (phase * s).re;

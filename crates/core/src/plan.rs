@@ -515,16 +515,23 @@ impl Plan {
                             block_body(
                                 qubits,
                                 *diagonal,
-                                members.iter().zip(&bodies).filter_map(|(m, b)| match (m, b) {
-                                    (Member::Fixed { qubits, body }, _) => {
-                                        Some((qubits.as_slice(), body))
-                                    }
-                                    (Member::Param(g), Some(b)) => Some((g.qubits.as_slice(), b)),
-                                    (Member::Noise(n), Some(b)) => Some((n.qubits.as_slice(), b)),
-                                    // A drawn identity.
-                                    (Member::Noise(_), None) => None,
-                                    (Member::Param(_), None) => unreachable!("evaluated above"),
-                                }),
+                                members
+                                    .iter()
+                                    .zip(&bodies)
+                                    .filter_map(|(m, b)| match (m, b) {
+                                        (Member::Fixed { qubits, body }, _) => {
+                                            Some((qubits.as_slice(), body))
+                                        }
+                                        (Member::Param(g), Some(b)) => {
+                                            Some((g.qubits.as_slice(), b))
+                                        }
+                                        (Member::Noise(n), Some(b)) => {
+                                            Some((n.qubits.as_slice(), b))
+                                        }
+                                        // A drawn identity.
+                                        (Member::Noise(_), None) => None,
+                                        (Member::Param(_), None) => unreachable!("evaluated above"),
+                                    }),
                             )
                         }
                     });

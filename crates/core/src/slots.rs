@@ -107,7 +107,6 @@ impl ParamGate {
     }
 }
 
-
 /// A mixed-unitary channel whose unitary a trajectory draws at bind time (slot `slot`
 /// of the plan's draws).
 #[derive(Debug, Clone)]

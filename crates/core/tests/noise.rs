@@ -3,13 +3,17 @@
 //! does, and fusion keeps working through mixed-unitary channels.
 
 use ferroq_core::{
-    compile, Channel, Circuit, CompileOptions, Complex64, Error, Matrix, NoiseModel, Op,
-    Operation, ReadoutError, Rng,
+    compile, Channel, Circuit, CompileOptions, Complex64, Error, Matrix, NoiseModel, Op, Operation,
+    ReadoutError, Rng,
 };
 
 fn m(rows: [[f64; 2]; 2]) -> Matrix {
     let c = |x: f64| Complex64::new(x, 0.0);
-    Matrix::new(2, vec![c(rows[0][0]), c(rows[0][1]), c(rows[1][0]), c(rows[1][1])]).unwrap()
+    Matrix::new(
+        2,
+        vec![c(rows[0][0]), c(rows[0][1]), c(rows[1][0]), c(rows[1][1])],
+    )
+    .unwrap()
 }
 
 fn invalid(r: Result<Channel, Error>, needle: &str) {
@@ -30,9 +34,15 @@ fn bad_parameters_are_clear_errors() {
     invalid(Channel::depolarizing(1.5, 1), "depolarizing");
     invalid(Channel::depolarizing(0.1, 3), "1 or 2");
     invalid(Channel::amplitude_damping(2.0), "gamma");
-    invalid(Channel::generalized_amplitude_damping(0.1, 1.2), "excited_population");
+    invalid(
+        Channel::generalized_amplitude_damping(0.1, 1.2),
+        "excited_population",
+    );
     invalid(Channel::phase_damping(-1.0), "lambda");
-    invalid(Channel::thermal_relaxation(10.0, 30.0, 1.0, 0.0), "exceeds 2·t1");
+    invalid(
+        Channel::thermal_relaxation(10.0, 30.0, 1.0, 0.0),
+        "exceeds 2·t1",
+    );
     invalid(Channel::thermal_relaxation(0.0, 1.0, 1.0, 0.0), "t1 > 0");
     invalid(Channel::reset_error(0.7, 0.6), "exceeds 1");
     assert!(ReadoutError::new([[0.9, 0.2], [0.1, 0.9]]).is_err());
@@ -50,7 +60,10 @@ fn kraus_validation() {
         Channel::kraus(vec![m([[1.0, 0.0], [0.0, 1.0]]), Matrix::identity(2)]),
         "operator 1 is 4x4",
     );
-    invalid(Channel::kraus(vec![Matrix::identity(4)]), "1 to 3 are supported");
+    invalid(
+        Channel::kraus(vec![Matrix::identity(4)]),
+        "1 to 3 are supported",
+    );
     let nan = Matrix::new(2, vec![Complex64::new(f64::NAN, 0.0); 4]);
     assert!(nan.is_err(), "non-finite matrices are refused when built");
     // Amplitude damping by hand: a general channel, not a mixture.
@@ -154,7 +167,11 @@ fn fusion_keeps_working_through_mixtures() {
     let plan = compile(&k, &CompileOptions::default()).unwrap();
     assert!(plan.has_state_noise() && plan.noise_slots() == 0);
     let ops = plan.bind(&[]).unwrap();
-    assert!(matches!(ops.ops()[1], Op::Channel { .. }), "{:?}", ops.ops());
+    assert!(
+        matches!(ops.ops()[1], Op::Channel { .. }),
+        "{:?}",
+        ops.ops()
+    );
 }
 
 #[test]
@@ -174,7 +191,9 @@ fn noise_model_places_channels_like_aer() {
     assert!(model
         .add_qubit_error(Channel::bit_flip(0.1).unwrap(), &["cx"], &[0, 1])
         .is_err());
-    assert!(model.add_all_qubit_error(Channel::bit_flip(0.1).unwrap(), &[]).is_err());
+    assert!(model
+        .add_all_qubit_error(Channel::bit_flip(0.1).unwrap(), &[])
+        .is_err());
     let mut c = Circuit::new(2);
     c.h(0).h(1).cx(0, 1).measure(0, 0).measure(1, 1);
     let noisy = model.apply(&c).unwrap();
@@ -182,8 +201,18 @@ fn noise_model_places_channels_like_aer() {
     assert_eq!(
         names,
         [
-            "h", "depolarizing", "h", "bit_flip", "cx", "depolarizing", "bit_flip", "measure",
-            "readout_error", "bit_flip", "measure", "readout_error"
+            "h",
+            "depolarizing",
+            "h",
+            "bit_flip",
+            "cx",
+            "depolarizing",
+            "bit_flip",
+            "measure",
+            "readout_error",
+            "bit_flip",
+            "measure",
+            "readout_error"
         ]
     );
     // The local error on qubit 1 replaced the all-qubit one; cx got the 2-qubit one.

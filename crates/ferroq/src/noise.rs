@@ -49,7 +49,11 @@ impl Simulator {
     /// The exact final density matrix of `circuit` (noise model applied), at most
     /// [`MAX_DENSITY_QUBITS`](ferroq_core::density::MAX_DENSITY_QUBITS) qubits, computed
     /// on the host (see [`ferroq_core::density`]).
-    pub fn density_matrix(&self, circuit: &Circuit, binding: &ParamBinding) -> Result<DensityMatrix> {
+    pub fn density_matrix(
+        &self,
+        circuit: &Circuit,
+        binding: &ParamBinding,
+    ) -> Result<DensityMatrix> {
         DensityMatrix::simulate(&*self.with_noise(circuit)?, binding)
     }
 }

@@ -2,7 +2,7 @@
 //! and folding classical bits into integer outcomes.
 
 use ferroq_core::rng::derive_seed;
-use ferroq_core::{Circuit, Rng, Error, Instruction, Operation, ReadoutError, Result};
+use ferroq_core::{Circuit, Error, Instruction, Operation, ReadoutError, Result, Rng};
 
 /// Most classical bits a shot folded into a `u64` can hold.
 pub const MAX_SHOT_BITS: u32 = 64;

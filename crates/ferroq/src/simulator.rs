@@ -11,8 +11,8 @@ use ferroq_core::machine::{execute, sample, Classical, SAMPLE_BYTES_PER_SHOT};
 use ferroq_core::memory::check_host_bytes;
 use ferroq_core::{
     gradient, rng::derive_seed, Backend, BatchOptions, BoundProgram, Capabilities, Circuit,
-    CompileOptions, DiffPlan, Gradient, Interrupt, Machine, Observable, Output, ParamBinding,
-    NoiseModel, ParamSets, Plan, Precision, Readout, Result, StateVector, Vjp,
+    CompileOptions, DiffPlan, Gradient, Interrupt, Machine, NoiseModel, Observable, Output,
+    ParamBinding, ParamSets, Plan, Precision, Readout, Result, StateVector, Vjp,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -183,7 +183,8 @@ impl Simulator {
     pub fn compile(&self, circuit: &Circuit) -> Result<Plan> {
         let options = &self.compile_options;
         self.plans.get_or_compile(circuit, options, || {
-            self.backend.compile(&*self.with_noise(circuit)?, Some(options))
+            self.backend
+                .compile(&*self.with_noise(circuit)?, Some(options))
         })
     }
 
