@@ -764,7 +764,11 @@ impl PyCircuit {
         Self::push_channel(slf, ch, &[self::qubit(qubit)?])
     }
     /// Phase damping (coherences shrink by ``sqrt(1 - lam)``) on ``qubit``.
-    fn phase_damping<'py>(slf: &Bound<'py, Self>, lam: f64, qubit: &Bound<'py, PyAny>) -> Chain<'py> {
+    fn phase_damping<'py>(
+        slf: &Bound<'py, Self>,
+        lam: f64,
+        qubit: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
         let ch = ferroq::Channel::phase_damping(lam);
         Self::push_channel(slf, ch, &[self::qubit(qubit)?])
     }

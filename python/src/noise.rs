@@ -91,7 +91,10 @@ impl PyChannel {
     /// population ``excited_population``.
     #[staticmethod]
     fn generalized_amplitude_damping(gamma: f64, excited_population: f64) -> PyResult<Self> {
-        wrap(Channel::generalized_amplitude_damping(gamma, excited_population))
+        wrap(Channel::generalized_amplitude_damping(
+            gamma,
+            excited_population,
+        ))
     }
     /// Coherences shrink by ``sqrt(1 - lam)``.
     #[staticmethod]
@@ -102,7 +105,12 @@ impl PyChannel {
     #[staticmethod]
     #[pyo3(signature = (t1, t2, time, excited_population = 0.0))]
     fn thermal_relaxation(t1: f64, t2: f64, time: f64, excited_population: f64) -> PyResult<Self> {
-        wrap(Channel::thermal_relaxation(t1, t2, time, excited_population))
+        wrap(Channel::thermal_relaxation(
+            t1,
+            t2,
+            time,
+            excited_population,
+        ))
     }
     /// Reset to ``|0>`` with probability ``p0``, to ``|1>`` with ``p1``.
     #[staticmethod]
@@ -209,7 +217,8 @@ impl PyNoiseModel {
     }
     /// A readout error (``[[P(0|0), P(1|0)], [P(0|1), P(1|1)]]``) on every measurement.
     fn add_all_qubit_readout_error(&mut self, probabilities: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.inner.add_all_qubit_readout_error(readout(probabilities)?);
+        self.inner
+            .add_all_qubit_readout_error(readout(probabilities)?);
         Ok(())
     }
     /// A readout error on measurements of ``qubit``.
