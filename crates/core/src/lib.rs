@@ -31,6 +31,7 @@
 //! ```
 
 pub mod backend;
+pub mod binder;
 pub mod channel;
 pub mod circuit;
 mod circuit_noise;
@@ -61,6 +62,7 @@ mod slots;
 pub mod trajectory;
 
 pub use backend::{Backend, BatchOptions, Capabilities, DeviceKind};
+pub use binder::Binder;
 pub use channel::{Channel, ReadoutError};
 pub use circuit::{Circuit, Condition, Instruction, Operation, UNITARY_TOLERANCE};
 pub use density::DensityMatrix;
@@ -79,7 +81,7 @@ pub use op::Op;
 pub use options::CompileOptions;
 pub use param::{Param, ParamBinding};
 pub use param_sets::ParamSets;
-pub use plan::{compile, Binder, BoundProgram, Plan};
+pub use plan::{compile, BoundProgram, Plan};
 pub use precision::Precision;
 pub use primitives::StatePrimitives;
 pub use readout::{check_readout, Output, OutputData, Readout, StateVector};

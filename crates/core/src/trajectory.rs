@@ -3,12 +3,13 @@
 //! Kraus branch `i` with probability `p_i = Tr(K_i ρ K_i†)` (from the reduced density
 //! matrix of its qubits), applies `K_i` and renormalises by `1/sqrt(p_i)`.
 
+use crate::binder::Binder;
 use crate::channel::Channel;
 use crate::error::{Error, Result};
 use crate::interrupt::Interrupt;
 use crate::matrix::Matrix;
 use crate::op::Op;
-use crate::plan::{Binder, BoundProgram, Plan};
+use crate::plan::{BoundProgram, Plan};
 use crate::primitives::StatePrimitives;
 use crate::rng::Rng;
 use num_complex::Complex64;
@@ -72,7 +73,7 @@ pub fn apply_channel<S: StatePrimitives>(
     let rho = state.reduced_density_matrix(qubits)?;
     let weights = branch_weights(channel, &rho);
     let total: f64 = weights.iter().sum();
-    if !(total > 0.0) || !total.is_finite() {
+    if total.is_nan() || total <= 0.0 || !total.is_finite() {
         return Err(Error::invalid(format!(
             "channel `{}`: the state has no weight left (norm {total})",
             channel.name()
