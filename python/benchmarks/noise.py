@@ -13,7 +13,8 @@ simulators run the very same model).
 ferroq: ``Simulator(noise_model=...).sample(c, shots)``; Aer:
 ``AerSimulator(method="statevector", noise_model=nm).run(qc, shots=...).result()``
 (its default trajectory optimisations and fusion on). Each is run ``--repeat`` times
-after one warm-up; the median is reported.
+after one warm-up (``--no-warmup`` times the first run, for sizes where one run takes
+minutes); the median is reported.
 
 **Agreement**: per-qubit marginals P(q = 1) of the two runs must agree within 5
 standard deviations of the difference of two binomial proportions, and so must the
@@ -107,13 +108,16 @@ def marginals(counts: dict[str, int], n: int) -> tuple[np.ndarray, float, int]:
     return ones / total, weight / total, total
 
 
-def timed(fn, repeat: int):  # type: ignore[no-untyped-def]
-    out = fn()  # warm-up (and the counts compared)
+def timed(fn, repeat: int, warmup: bool):  # type: ignore[no-untyped-def]
+    """Median of ``repeat`` timed runs after an optional warm-up; the counts of the
+    first run are returned (and compared)."""
+    out = fn() if warmup else None
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        fn()
+        counts = fn()
         times.append(time.perf_counter() - t)
+        out = counts if out is None else out
     return out, statistics.median(times), times
 
 
@@ -127,6 +131,7 @@ def main() -> None:
     ap.add_argument("--readout", type=float, default=1e-2)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--no-warmup", action="store_true", help="time the first run (large sizes)")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--skip-aer", action="store_true")
     ap.add_argument("--json", help="write the results here")
@@ -140,7 +145,7 @@ def main() -> None:
         "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "threads": a.threads},
         "config": vars(a),
     }
-    f_counts, f_med, f_times = timed(lambda: sim.sample(fc, shots=a.shots), a.repeat)
+    f_counts, f_med, f_times = timed(lambda: sim.sample(fc, shots=a.shots), a.repeat, not a.no_warmup)
     result["ferroq"] = {"median_s": f_med, "times_s": f_times, "distinct": len(f_counts)}
     print(f"ferroq   {f_med:9.3f} s  ({len(f_counts)} distinct outcomes)")
     if not a.skip_aer:
@@ -152,7 +157,7 @@ def main() -> None:
         def run_aer():  # type: ignore[no-untyped-def]
             return aer.run(qc, shots=a.shots, seed_simulator=a.seed).result().get_counts()
 
-        q_counts, q_med, q_times = timed(run_aer, a.repeat)
+        q_counts, q_med, q_times = timed(run_aer, a.repeat, not a.no_warmup)
         result["aer"] = {"median_s": q_med, "times_s": q_times, "distinct": len(q_counts)}
         print(f"aer      {q_med:9.3f} s  ({len(q_counts)} distinct outcomes)")
         print(f"ratio    {f_med / q_med:9.3f}  (ferroq / Aer)")
