@@ -61,6 +61,24 @@ impl PyCircuit {
         Ok(ins)
     }
 
+    /// Validates and appends a noise channel on `qubits`; returns the circuit.
+    fn push_channel<'py>(
+        slf: &Bound<'py, Self>,
+        channel: ferroq::Result<ferroq::Channel>,
+        qubits: &[i64],
+    ) -> Chain<'py> {
+        let ins = Instruction {
+            op: Operation::Channel {
+                channel: Arc::new(channel.py()?),
+                qubits: shared(slf)?.qubits(qubits)?,
+            },
+            condition: None,
+        };
+        shared(slf)?.inner.validate_instruction(&ins).py()?;
+        exclusive(slf)?.edit().push(ins);
+        Ok(slf.clone())
+    }
+
     /// Validates and appends a gate whose arguments are already Rust values; returns
     /// the circuit for chaining.
     fn push<'py>(
@@ -677,6 +695,138 @@ impl PyCircuit {
         let q = index(q, "qubit", shared(slf)?.inner.num_qubits())?;
         let c = clbit_index(c)?;
         exclusive(slf)?.edit().measure(q, c);
+        Ok(slf.clone())
+    }
+
+    /// Appends a noise ``channel`` (a ``Channel``) on ``qubits``.
+    #[pyo3(signature = (channel, *qubits))]
+    fn channel<'py>(
+        slf: &Bound<'py, Self>,
+        channel: &crate::noise::PyChannel,
+        qubits: &Bound<'py, PyTuple>,
+    ) -> Chain<'py> {
+        let mut qs = Vec::new();
+        for q in qubits.iter() {
+            qs.extend(int_list(&q, "qubits")?);
+        }
+        Self::push_channel(slf, Ok((*channel.inner).clone()), &qs)
+    }
+    /// Bit flip: X with probability ``p`` on ``qubit``.
+    fn bit_flip<'py>(slf: &Bound<'py, Self>, p: f64, qubit: &Bound<'py, PyAny>) -> Chain<'py> {
+        Self::push_channel(slf, ferroq::Channel::bit_flip(p), &[self::qubit(qubit)?])
+    }
+    /// Phase flip: Z with probability ``p`` on ``qubit``.
+    fn phase_flip<'py>(slf: &Bound<'py, Self>, p: f64, qubit: &Bound<'py, PyAny>) -> Chain<'py> {
+        Self::push_channel(slf, ferroq::Channel::phase_flip(p), &[self::qubit(qubit)?])
+    }
+    /// Pauli channel: X, Y, Z with probabilities ``px``, ``py``, ``pz`` on ``qubit``.
+    fn pauli_channel<'py>(
+        slf: &Bound<'py, Self>,
+        px: f64,
+        py: f64,
+        pz: f64,
+        qubit: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let ch = ferroq::Channel::pauli(px, py, pz);
+        Self::push_channel(slf, ch, &[self::qubit(qubit)?])
+    }
+    /// Depolarizing ``(1-p) ρ + p I/2^k`` on one or two ``qubits``.
+    #[pyo3(signature = (p, *qubits))]
+    fn depolarizing<'py>(
+        slf: &Bound<'py, Self>,
+        p: f64,
+        qubits: &Bound<'py, PyTuple>,
+    ) -> Chain<'py> {
+        let qs = qubits
+            .iter()
+            .map(|q| self::qubit(&q))
+            .collect::<PyResult<Vec<i64>>>()?;
+        let ch = ferroq::Channel::depolarizing(p, qs.len() as u32);
+        Self::push_channel(slf, ch, &qs)
+    }
+    /// Amplitude damping with decay probability ``gamma`` on ``qubit``.
+    fn amplitude_damping<'py>(
+        slf: &Bound<'py, Self>,
+        gamma: f64,
+        qubit: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let ch = ferroq::Channel::amplitude_damping(gamma);
+        Self::push_channel(slf, ch, &[self::qubit(qubit)?])
+    }
+    /// Generalized amplitude damping on ``qubit``.
+    fn generalized_amplitude_damping<'py>(
+        slf: &Bound<'py, Self>,
+        gamma: f64,
+        excited_population: f64,
+        qubit: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let ch = ferroq::Channel::generalized_amplitude_damping(gamma, excited_population);
+        Self::push_channel(slf, ch, &[self::qubit(qubit)?])
+    }
+    /// Phase damping (coherences shrink by ``sqrt(1 - lam)``) on ``qubit``.
+    fn phase_damping<'py>(
+        slf: &Bound<'py, Self>,
+        lam: f64,
+        qubit: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let ch = ferroq::Channel::phase_damping(lam);
+        Self::push_channel(slf, ch, &[self::qubit(qubit)?])
+    }
+    /// Thermal relaxation over ``time`` (``t2 <= 2 t1``) on ``qubit``.
+    #[pyo3(signature = (t1, t2, time, qubit, excited_population = 0.0))]
+    fn thermal_relaxation<'py>(
+        slf: &Bound<'py, Self>,
+        t1: f64,
+        t2: f64,
+        time: f64,
+        qubit: &Bound<'py, PyAny>,
+        excited_population: f64,
+    ) -> Chain<'py> {
+        let ch = ferroq::Channel::thermal_relaxation(t1, t2, time, excited_population);
+        Self::push_channel(slf, ch, &[self::qubit(qubit)?])
+    }
+    /// Reset error: to ``|0>`` with probability ``p0``, to ``|1>`` with ``p1``.
+    fn reset_error<'py>(
+        slf: &Bound<'py, Self>,
+        p0: f64,
+        p1: f64,
+        qubit: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let ch = ferroq::Channel::reset_error(p0, p1);
+        Self::push_channel(slf, ch, &[self::qubit(qubit)?])
+    }
+    /// A general Kraus channel (a list of 2-D arrays) on ``qubits``.
+    #[pyo3(signature = (operators, *qubits))]
+    fn kraus<'py>(
+        slf: &Bound<'py, Self>,
+        operators: Vec<Bound<'py, PyAny>>,
+        qubits: &Bound<'py, PyTuple>,
+    ) -> Chain<'py> {
+        let ms = operators
+            .iter()
+            .map(crate::convert::matrix)
+            .collect::<PyResult<Vec<_>>>()?;
+        let qs = qubits
+            .iter()
+            .map(|q| self::qubit(&q))
+            .collect::<PyResult<Vec<i64>>>()?;
+        Self::push_channel(slf, ferroq::Channel::kraus(ms), &qs)
+    }
+    /// A readout error ``[[P(0|0), P(1|0)], [P(0|1), P(1|1)]]`` on classical bit
+    /// ``clbit`` (put it after the measurement that writes the bit).
+    fn readout_error<'py>(
+        slf: &Bound<'py, Self>,
+        probabilities: &Bound<'py, PyAny>,
+        clbit: &Bound<'py, PyAny>,
+    ) -> Chain<'py> {
+        let error = crate::noise::readout(probabilities)?;
+        let c = clbit_index(index_arg(clbit, "classical bit")?)?;
+        let ins = Instruction {
+            op: Operation::ReadoutError { error, clbit: c },
+            condition: None,
+        };
+        shared(slf)?.inner.validate_instruction(&ins).py()?;
+        exclusive(slf)?.edit().push(ins);
         Ok(slf.clone())
     }
 

@@ -12,6 +12,7 @@
 //! Structure, one concern per module:
 //! - [`circuit`] / [`instruction`] — `Circuit` (chainable builder) and `Instruction`;
 //! - [`observable`] — `Observable` (weighted Pauli sums);
+//! - [`noise`] — `Channel` and `NoiseModel`;
 //! - [`simulator`] / [`result`] — `Simulator`, `RunResult`, `BackendInfo`, `backends()`;
 //! - [`convert`] — checked Python → Rust conversions and Rust → numpy arrays;
 //! - [`detach`] — the one helper that releases the GIL (with Ctrl-C polling for batches);
@@ -23,6 +24,7 @@ pub mod convert;
 pub mod detach;
 pub mod errors;
 pub mod instruction;
+pub mod noise;
 pub mod observable;
 pub mod result;
 pub mod simulator;
@@ -53,6 +55,8 @@ fn _ferroq(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<circuit::PyCircuit>()?;
     m.add_class::<instruction::PyInstruction>()?;
     m.add_class::<observable::PyObservable>()?;
+    m.add_class::<noise::PyChannel>()?;
+    m.add_class::<noise::PyNoiseModel>()?;
     m.add_class::<simulator::PySimulator>()?;
     m.add_class::<result::PyRunResult>()?;
     m.add_class::<result::PyBackendInfo>()?;

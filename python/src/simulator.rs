@@ -19,8 +19,12 @@ use std::sync::Arc;
 /// the CPU); ``precision`` is ``"single"`` (complex64) or ``"double"`` (complex128),
 /// by default double on the CPU and single on the GPU; ``threads`` caps the CPU
 /// worker threads (default: all cores); ``seed`` makes measurements and sampling
-/// reproducible. Every simulating call hands the whole circuit (or batch) to Rust
-/// and releases the GIL until it is done.
+/// reproducible; ``noise_model`` (a ``NoiseModel``) is applied to every circuit, which
+/// then runs as quantum trajectories (``sample``: one trajectory per shot, readout
+/// errors applied; ``expectation``: the mean over 1000 trajectories, see
+/// ``expectation_estimate``; ``run``/``statevector``: one trajectory; ``run_batch``: one
+/// trajectory per row). Every simulating call hands the whole circuit (or batch) to
+/// Rust and releases the GIL until it is done.
 #[pyclass(frozen, module = "ferroq", name = "Simulator")]
 pub struct PySimulator {
     inner: Simulator,
@@ -104,7 +108,7 @@ impl PySimulator {
     /// one to a backend that has no use for it is an ``InvalidArgumentError`` (with
     /// ``backend="auto"`` each applies to whichever is chosen). ``memory_limit`` caps
     /// the bytes of one state on either backend.
-    #[pyo3(signature = (backend = "auto", precision = None, threads = None, seed = None, *, memory_limit = None, adapter = None, fusion = true))]
+    #[pyo3(signature = (backend = "auto", precision = None, threads = None, seed = None, *, memory_limit = None, adapter = None, fusion = true, noise_model = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -115,6 +119,7 @@ impl PySimulator {
         memory_limit: Option<&Bound<'_, PyAny>>,
         adapter: Option<String>,
         fusion: bool,
+        noise_model: Option<PyRef<'_, crate::noise::PyNoiseModel>>,
     ) -> PyResult<Self> {
         let kind: BackendKind = backend.parse().py()?;
         // Any int: the CPU backend refuses counts above its cap with a clear message.
@@ -159,6 +164,7 @@ impl PySimulator {
             } else {
                 Some(CompileOptions::unfused())
             },
+            noise: noise_model.map(|m| m.inner.clone()),
         };
         let inner = detached(py, move |_| Simulator::with_options(options))?;
         Ok(PySimulator {
@@ -293,6 +299,58 @@ impl PySimulator {
             let hook = || interrupt.poll();
             self.inner.interruptible(&hook).expectation(&c, &o, &b)
         })
+    }
+
+    /// The expectation value of ``observable`` as ``(mean, standard_error)`` over
+    /// ``trajectories`` trajectories of the noisy circuit (exact, with error 0.0, for a
+    /// circuit without noise).
+    #[pyo3(signature = (circuit, observable, params = None, *, trajectories = 1000))]
+    fn expectation_estimate(
+        &self,
+        py: Python<'_>,
+        circuit: &Bound<'_, PyCircuit>,
+        observable: &Bound<'_, PyAny>,
+        params: Option<&Bound<'_, PyAny>>,
+        trajectories: usize,
+    ) -> PyResult<(f64, f64)> {
+        let c = owned(circuit);
+        let o = crate::convert::observable(observable)?;
+        let b = binding(params)?;
+        let e = detached(py, |interrupt| {
+            let hook = || interrupt.poll();
+            self.inner.interruptible(&hook).expectation_estimates(
+                &c,
+                std::slice::from_ref(&o),
+                &b,
+                trajectories,
+            )
+        })?;
+        Ok((e[0].mean, e[0].std_error))
+    }
+
+    /// The exact final density matrix of ``circuit`` with the noise model applied (a
+    /// complex ``(2**n, 2**n)`` array; at most 14 qubits; measurements must be terminal).
+    #[pyo3(signature = (circuit, params = None))]
+    fn density_matrix<'py>(
+        &self,
+        py: Python<'py>,
+        circuit: &Bound<'py, PyCircuit>,
+        params: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let c = owned(circuit);
+        let b = binding(params)?;
+        let (dim, data) = detached(py, |_| {
+            let dm = self.inner.density_matrix(&c, &b)?;
+            let dim = 1usize << dm.num_qubits();
+            let mut data = Vec::with_capacity(dim * dim);
+            for r in 0..dim {
+                for col in 0..dim {
+                    data.push(dm.get(r, col));
+                }
+            }
+            Ok((dim, data))
+        })?;
+        Ok(crate::noise::matrix_array(py, dim, data))
     }
 
     /// Runs ``circuit`` once per parameter set, in one call.

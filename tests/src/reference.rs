@@ -14,6 +14,7 @@
 //! outcome frequencies against branch probabilities.
 
 pub mod dense;
+pub mod density;
 
 use dense::{c, gate_matrix, kron_all, pauli_x, pauli_y, pauli_z, DenseMatrix};
 use ferroq_core::{
@@ -323,6 +324,9 @@ pub fn simulate(circuit: &Circuit, binding: &ParamBinding) -> Vec<Branch> {
                     }
                 }
                 Operation::Barrier { .. } => next.push(br),
+                Operation::Channel { .. } | Operation::ReadoutError { .. } => {
+                    panic!("reference: noisy circuits go through reference::density")
+                }
             }
         }
         branches = next;

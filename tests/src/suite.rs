@@ -48,6 +48,7 @@ mod errors;
 mod gates;
 mod gradients;
 mod measure;
+mod noise;
 mod readout;
 
 pub use batch::*;
@@ -56,6 +57,7 @@ pub use errors::*;
 pub use gates::*;
 pub use gradients::*;
 pub use measure::*;
+pub use noise::*;
 pub use readout::*;
 
 use ferroq_core::{
@@ -81,6 +83,8 @@ macro_rules! __with_checks {
             mid_circuit_random_circuits_match_branches, run_batch_equals_individual_runs,
             circuit_errors_are_reported, backend_errors_are_reported,
             degenerate_inputs_do_not_panic, gradients_match_finite_differences,
+            noisy_expectations_match_density_reference, noisy_shots_match_density_reference,
+            readout_errors_in_trajectories, noisy_trajectories_are_reproducible,
         ]);
     };
 }
@@ -330,6 +334,7 @@ mod tests {
             include_str!("suite/gates.rs"),
             include_str!("suite/gradients.rs"),
             include_str!("suite/measure.rs"),
+            include_str!("suite/noise.rs"),
             include_str!("suite/readout.rs"),
         ]
         .concat();

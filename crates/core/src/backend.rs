@@ -194,7 +194,8 @@ pub trait Backend: Send + Sync {
 
     /// Runs `plan` from `|0…0>` once per row of `sets` and reads `request` from each
     /// final state. Item `i` draws its measurements from [`derive_seed`]`(seed, i)`, so
-    /// results do not depend on the schedule.
+    /// results do not depend on the schedule; for a noisy plan each item is one
+    /// trajectory seeded the same way.
     fn run_batch(
         &self,
         plan: &Plan,
@@ -213,8 +214,9 @@ pub trait Backend: Send + Sync {
             rows,
             &interrupt,
             &|i, state: &mut Self::State| {
-                let program = binder.bind(i)?;
-                let mut classical = crate::machine::Classical::new(derive_seed(seed, i as u64));
+                let item_seed = derive_seed(seed, i as u64);
+                let program = crate::trajectory::bind_row(&binder, plan, i, item_seed)?;
+                let mut classical = crate::machine::Classical::new(item_seed);
                 crate::machine::execute(state, &mut classical, &program, &interrupt)?;
                 read(state, &classical, request)
             },

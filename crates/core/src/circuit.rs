@@ -1,5 +1,6 @@
 //! `Circuit`: the backend-neutral description of a quantum circuit, with a chainable builder.
 
+use crate::channel::{Channel, ReadoutError};
 use crate::error::{Error, Result};
 use crate::gate::Gate;
 use crate::matrix::Matrix;
@@ -53,6 +54,22 @@ pub enum Operation {
         /// Qubits it spans.
         qubits: Vec<u32>,
     },
+    /// A noise channel on `qubits` (`qubits[0]` is the least significant bit of its
+    /// Kraus matrices).
+    Channel {
+        /// The channel (shared).
+        channel: Arc<Channel>,
+        /// The qubits it acts on.
+        qubits: Vec<u32>,
+    },
+    /// A readout error on classical bit `clbit`: the bit a measurement wrote is misread
+    /// with the error's probabilities.
+    ReadoutError {
+        /// The confusion matrix.
+        error: ReadoutError,
+        /// The classical bit.
+        clbit: u32,
+    },
 }
 
 /// One step of a circuit: an operation and an optional classical condition.
@@ -72,7 +89,8 @@ impl Instruction {
                 targets, controls, ..
             } => controls.iter().chain(targets).copied().collect(),
             Operation::Measure { qubit, .. } | Operation::Reset { qubit } => vec![*qubit],
-            Operation::Barrier { qubits } => qubits.clone(),
+            Operation::Barrier { qubits } | Operation::Channel { qubits, .. } => qubits.clone(),
+            Operation::ReadoutError { .. } => Vec::new(),
         }
     }
 
@@ -85,6 +103,8 @@ impl Instruction {
             Operation::Measure { .. } => "measure".into(),
             Operation::Reset { .. } => "reset".into(),
             Operation::Barrier { .. } => "barrier".into(),
+            Operation::Channel { channel, .. } => channel.name().to_string(),
+            Operation::ReadoutError { .. } => "readout_error".into(),
         }
     }
 }
@@ -118,6 +138,13 @@ impl fmt::Display for Instruction {
             Operation::Barrier { qubits } => {
                 let qs: Vec<String> = qubits.iter().map(|q| format!("q{q}")).collect();
                 write!(f, "barrier {}", qs.join(", "))
+            }
+            Operation::Channel { channel, qubits } => {
+                let qs: Vec<String> = qubits.iter().map(|q| format!("q{q}")).collect();
+                write!(f, "{} {}", channel.name(), qs.join(", "))
+            }
+            Operation::ReadoutError { error, clbit } => {
+                write!(f, "readout_error{:?} c{clbit}", error.probabilities())
             }
         }
     }
@@ -573,6 +600,11 @@ impl Circuit {
                 Operation::Barrier { qubits } => Operation::Barrier {
                     qubits: qubits.iter().map(|&q| m(q)).collect(),
                 },
+                Operation::Channel { channel, qubits } => Operation::Channel {
+                    channel: channel.clone(),
+                    qubits: qubits.iter().map(|&q| m(q)).collect(),
+                },
+                Operation::ReadoutError { .. } => ins.op.clone(),
             };
             self.push(Instruction {
                 op,
@@ -719,6 +751,26 @@ impl Circuit {
                     self.check_qubit(q)?;
                 }
             }
+            Operation::Channel { channel, qubits } => {
+                if qubits.len() != channel.num_qubits() as usize {
+                    return Err(Error::Arity {
+                        gate: channel.name().to_string(),
+                        what: "qubits",
+                        expected: channel.num_qubits() as usize,
+                        got: qubits.len(),
+                    });
+                }
+                for (i, &q) in qubits.iter().enumerate() {
+                    self.check_qubit(q)?;
+                    if qubits[..i].contains(&q) {
+                        return Err(Error::DuplicateQubit {
+                            gate: channel.name().to_string(),
+                            qubit: q,
+                        });
+                    }
+                }
+            }
+            Operation::ReadoutError { clbit, .. } => self.check_clbit(*clbit)?,
         }
         Ok(())
     }

@@ -115,7 +115,10 @@ impl DiffPlan {
                 return Err(not_differentiable(index, ins));
             }
             match &ins.op {
-                Operation::Measure { .. } | Operation::Reset { .. } => {
+                Operation::Measure { .. }
+                | Operation::Reset { .. }
+                | Operation::Channel { .. }
+                | Operation::ReadoutError { .. } => {
                     return Err(not_differentiable(index, ins));
                 }
                 Operation::Gate {
@@ -283,6 +286,7 @@ fn not_differentiable(index: usize, ins: &Instruction) -> Error {
     } else {
         match ins.op {
             Operation::Measure { .. } => "a measurement",
+            Operation::Channel { .. } | Operation::ReadoutError { .. } => "noise",
             _ => "a reset",
         }
     };

@@ -24,6 +24,7 @@ use crate::plan::BoundProgram;
 use crate::primitives::StatePrimitives;
 use crate::readout::{check_readout, Output, OutputData, Readout};
 use crate::rng::Rng;
+use crate::trajectory::apply_channel;
 
 /// The classical side of a run: classical bits and the measurement generator.
 #[derive(Debug, Clone)]
@@ -60,6 +61,10 @@ impl<S: StatePrimitives> Machine<S> {
             state,
             classical: Classical::new(seed),
         }
+    }
+    /// A machine from a state and the classical side of a run on it.
+    pub fn from_parts(state: S, classical: Classical) -> Self {
+        Machine { state, classical }
     }
     /// The quantum state.
     pub fn state(&self) -> &S {
@@ -159,6 +164,17 @@ fn run_ops<S: StatePrimitives>(
                 if value == condition.value {
                     run_ops(state, classical, ops, interrupt)?;
                 }
+            }
+            Op::Channel { qubits, channel } => {
+                apply_channel(state, &mut classical.rng, qubits, channel, interrupt)?;
+            }
+            Op::ReadoutError { clbit, error } => {
+                let u = classical.rng.next_f64();
+                let slot = classical
+                    .clbits
+                    .get_mut(*clbit as usize)
+                    .ok_or_else(|| Error::invalid(format!("classical bit {clbit} out of range")))?;
+                *slot = error.apply(*slot, u);
             }
             Op::Dense { .. } | Op::Diagonal { .. } => unreachable!("unitary runs go above"),
         }

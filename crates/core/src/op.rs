@@ -1,9 +1,11 @@
 //! `Op`: the kernel operations a backend implements — dense and diagonal blocks,
-//! measurement, reset, classical conditions. Never a gate zoo.
+//! measurement, reset, classical conditions, noise channels. Never a gate zoo.
 
+use crate::channel::{Channel, ReadoutError};
 use crate::circuit::Condition;
 use crate::matrix::Matrix;
 use num_complex::Complex64;
+use std::sync::Arc;
 
 /// One kernel operation. Backends implement these shapes, never a gate zoo.
 ///
@@ -42,6 +44,22 @@ pub enum Op {
         /// Qubit.
         qubit: u32,
     },
+    /// A noise channel, applied by one random draw of a trajectory (the execution
+    /// loop handles it: mixtures pick a unitary, general channels a Kraus branch by its
+    /// weight).
+    Channel {
+        /// Qubits (`qubits[0]` the least significant bit of the Kraus matrices).
+        qubits: Vec<u32>,
+        /// The channel.
+        channel: Arc<Channel>,
+    },
+    /// Misreads classical bit `clbit` with the error's probabilities.
+    ReadoutError {
+        /// Classical bit.
+        clbit: u32,
+        /// The confusion matrix.
+        error: ReadoutError,
+    },
     /// Run `ops` only if the classical bits read `condition.value`.
     Conditional {
         /// The condition.
@@ -62,6 +80,8 @@ impl Op {
                 targets, controls, ..
             } => targets.iter().chain(controls).copied().collect(),
             Op::Measure { qubit, .. } | Op::Reset { qubit } => vec![*qubit],
+            Op::Channel { qubits, .. } => qubits.clone(),
+            Op::ReadoutError { .. } => Vec::new(),
             Op::Conditional { ops, .. } => ops.iter().flat_map(Op::qubits).collect(),
         }
     }
@@ -70,7 +90,11 @@ impl Op {
     pub fn is_non_unitary(&self) -> bool {
         matches!(
             self,
-            Op::Measure { .. } | Op::Reset { .. } | Op::Conditional { .. }
+            Op::Measure { .. }
+                | Op::Reset { .. }
+                | Op::Conditional { .. }
+                | Op::Channel { .. }
+                | Op::ReadoutError { .. }
         )
     }
 }

@@ -4,122 +4,27 @@
 //! runnable list of kernel [`Op`]s — recomputing only the matrices of the blocks that
 //! hold a parameter: no re-lowering, no re-fusing, no name lookups per set.
 
+use crate::channel::Channel;
 use crate::circuit::{Circuit, Condition, Operation};
 use crate::error::{Error, Result};
 use crate::fusion::{
     as_permutation, block_body, controlled_permutation, plan_blocks, Body, Item, Step,
 };
-use crate::gate::Gate;
 use crate::op::Op;
 use crate::options::CompileOptions;
-use crate::param::{Param, ParamBinding};
-use crate::param_sets::ParamSets;
+use crate::param::ParamBinding;
+use crate::rng::Rng;
 use crate::sandwich::{find_sandwiches, is_involution};
+pub(crate) use crate::slots::SlotExpr;
+use crate::slots::{NoiseSlot, ParamGate};
 use std::sync::Arc;
-
-/// A parameter compiled against the plan's slots: `constant + Σ coefficient·value[slot]`.
-/// Also used by the lowering for differentiation, for the chain rule (`d/dvalue[slot] = coefficient`).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct SlotExpr {
-    pub(crate) constant: f64,
-    /// `(slot, coefficient)` pairs.
-    pub(crate) terms: Vec<(usize, f64)>,
-}
-
-impl SlotExpr {
-    /// Compiles `p` against the sorted slot names `slots` (which hold every symbol of `p`).
-    pub(crate) fn new(p: &Param, slots: &[String]) -> SlotExpr {
-        let (terms, constant) = p.affine_parts();
-        SlotExpr {
-            constant,
-            terms: terms
-                .into_iter()
-                .map(|(name, c)| {
-                    let slot = slots
-                        .binary_search(&name)
-                        .expect("every symbol of the circuit has a slot");
-                    (slot, c)
-                })
-                .collect(),
-        }
-    }
-    /// Every parameter of `gate`, compiled against `slots`, in the gate's order.
-    pub(crate) fn of_gate(gate: &Gate, slots: &[String]) -> Vec<SlotExpr> {
-        gate.params()
-            .into_iter()
-            .map(|p| SlotExpr::new(p, slots))
-            .collect()
-    }
-    /// The value for slot values `values`.
-    pub(crate) fn eval(&self, values: &[f64]) -> f64 {
-        self.terms
-            .iter()
-            .fold(self.constant, |acc, &(s, c)| acc + c * values[s])
-    }
-}
-
-/// A gate whose matrix depends on parameters: evaluated at bind time.
-#[derive(Debug, Clone)]
-struct ParamGate {
-    gate: Gate,
-    targets: Vec<u32>,
-    controls: Vec<u32>,
-    params: Vec<SlotExpr>,
-    /// Targets then controls: the qubits of its fusion body.
-    qubits: Vec<u32>,
-}
-
-impl ParamGate {
-    /// The gate's matrix for slot values `values` (gates have at most three
-    /// parameters: evaluated on the stack).
-    fn matrix(&self, values: &[f64]) -> Result<crate::matrix::Matrix> {
-        let mut v = [0.0f64; 3];
-        for (slot, e) in v.iter_mut().zip(&self.params) {
-            let x = e.eval(values);
-            if !x.is_finite() {
-                return Err(Error::NonFiniteParameter {
-                    gate: self.gate.name().to_string(),
-                    value: x,
-                });
-            }
-            *slot = x;
-        }
-        Ok(self.gate.matrix_of(&v[..self.params.len()]))
-    }
-
-    /// The gate alone, in its controlled form.
-    fn op(&self, values: &[f64]) -> Result<Op> {
-        let matrix = self.matrix(values)?;
-        Ok(if self.gate.is_diagonal() {
-            Op::Diagonal {
-                targets: self.targets.clone(),
-                controls: self.controls.clone(),
-                diag: matrix.diag(),
-            }
-        } else {
-            Op::Dense {
-                targets: self.targets.clone(),
-                controls: self.controls.clone(),
-                matrix,
-            }
-        })
-    }
-
-    fn body(&self, values: &[f64]) -> Result<Body> {
-        let matrix = self.matrix(values)?;
-        Ok(Body::of_gate(
-            matrix,
-            self.targets.len(),
-            self.controls.len(),
-        ))
-    }
-}
 
 /// A member of a block that holds a parameter.
 #[derive(Debug, Clone)]
 enum Member {
     Fixed { qubits: Vec<u32>, body: Body },
     Param(ParamGate),
+    Noise(NoiseSlot),
 }
 
 /// One step of a plan.
@@ -140,6 +45,8 @@ enum PlanStep {
         condition: Condition,
         gate: ParamGate,
     },
+    /// A mixed-unitary channel on its own: the unitary a trajectory drew.
+    Noise(NoiseSlot),
 }
 
 impl PlanStep {
@@ -170,6 +77,13 @@ impl PlanStep {
                     qubits.len() as u32
                 }
             }
+            PlanStep::Noise(n) => {
+                if n.channel.is_diagonal_mixture() {
+                    0
+                } else {
+                    n.qubits.len() as u32
+                }
+            }
         }
     }
 }
@@ -185,6 +99,7 @@ enum Lowered {
         qubits: Vec<u32>,
         members: Vec<Member>,
     },
+    Noise(NoiseSlot),
     Barrier,
 }
 
@@ -195,6 +110,7 @@ impl Lowered {
             Lowered::Fixed(op) => vec![fixed_member(&op)],
             Lowered::Param(g) => vec![Member::Param(g)],
             Lowered::Conjugated { members, .. } => members,
+            Lowered::Noise(n) => vec![Member::Noise(n)],
             _ => unreachable!("only unconditioned gates are fused"),
         }
     }
@@ -216,7 +132,17 @@ fn open_sandwiches(lowered: &mut [Lowered], items: &mut [Item], max_width: usize
         })
         .collect();
     for _pass in 0..8 {
-        let sandwiches = find_sandwiches(items, &involution, max_width);
+        // Noise is a fence to sandwiches: a channel is not conjugated (its drawn terms
+        // bind per trajectory).
+        let view: Vec<Item> = items
+            .iter()
+            .zip(lowered.iter())
+            .map(|(item, low)| match (low, item) {
+                (Lowered::Noise(_), Item::Gate { qubits, .. }) => Item::Fence(qubits.clone()),
+                _ => item.clone(),
+            })
+            .collect();
+        let sandwiches = find_sandwiches(&view, &involution, max_width);
         if sandwiches.is_empty() {
             return;
         }
@@ -264,7 +190,7 @@ fn block_step(qubits: Vec<u32>, diagonal: bool, members: Vec<Member>) -> PlanSte
             diagonal,
             members.iter().map(|m| match m {
                 Member::Fixed { qubits, body } => (qubits.as_slice(), body),
-                Member::Param(_) => unreachable!("all fixed"),
+                _ => unreachable!("all fixed"),
             }),
         ))
     } else {
@@ -288,6 +214,10 @@ struct PlanInner {
     fixed: Option<Arc<[Op]>>,
     non_unitary: bool,
     widest_dense: u32,
+    /// The mixed-unitary channels a trajectory draws at bind time, by slot.
+    noise: Vec<Arc<Channel>>,
+    /// Channels the execution loop applies (general Kraus, or conditioned).
+    state_noise: bool,
 }
 
 /// A compiled circuit: validated, lowered to kernel ops, its fusion structure fixed.
@@ -328,6 +258,8 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
     let mut lowered = Vec::with_capacity(circuit.len());
     let mut items = Vec::with_capacity(circuit.len());
     let mut gate_count = 0;
+    let mut noise: Vec<Arc<Channel>> = Vec::new();
+    let mut state_noise = false;
     for ins in circuit.instructions() {
         let (low, item) = match &ins.op {
             Operation::Gate {
@@ -401,6 +333,35 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
                 Item::Fence(vec![*qubit]),
             ),
             Operation::Barrier { qubits } => (Lowered::Barrier, Item::Barrier(qubits.clone())),
+            Operation::Channel { channel, qubits } => {
+                if ins.condition.is_none() && channel.mixture().is_some() {
+                    let item = Item::Gate {
+                        qubits: qubits.clone(),
+                        diagonal: channel.is_diagonal_mixture(),
+                    };
+                    noise.push(channel.clone());
+                    let slot = NoiseSlot {
+                        slot: noise.len() - 1,
+                        qubits: qubits.clone(),
+                        channel: channel.clone(),
+                    };
+                    (Lowered::Noise(slot), item)
+                } else {
+                    state_noise = true;
+                    let op = Op::Channel {
+                        qubits: qubits.clone(),
+                        channel: channel.clone(),
+                    };
+                    (conditioned(op, &ins.condition), Item::Fence(qubits.clone()))
+                }
+            }
+            Operation::ReadoutError { error, clbit } => {
+                let op = Op::ReadoutError {
+                    clbit: *clbit,
+                    error: *error,
+                };
+                (conditioned(op, &ins.condition), Item::Fence(Vec::new()))
+            }
         };
         lowered.push(low);
         items.push(item);
@@ -428,6 +389,7 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
                     PlanStep::Conditional { condition, gate }
                 }
                 Lowered::Conjugated { qubits, members } => block_step(qubits, true, members),
+                Lowered::Noise(n) => PlanStep::Noise(n),
                 Lowered::Barrier => unreachable!("barriers are not steps"),
             },
             Step::Block {
@@ -445,18 +407,23 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
             }
         });
     }
-    let fixed = parameters.is_empty().then(|| {
+    let fixed = (parameters.is_empty() && noise.is_empty()).then(|| {
         steps
             .iter()
             .map(|s| match s {
                 PlanStep::Fixed(op) => op.clone(),
-                _ => unreachable!("no parameters, so every step is fixed"),
+                _ => unreachable!("no parameters or noise, so every step is fixed"),
             })
             .collect::<Arc<[Op]>>()
     });
-    let non_unitary = circuit.instructions().iter().any(|i| {
-        i.condition.is_some() || !matches!(i.op, Operation::Gate { .. } | Operation::Barrier { .. })
-    });
+    let non_unitary = state_noise
+        || circuit.instructions().iter().any(|i| {
+            i.condition.is_some()
+                || !matches!(
+                    i.op,
+                    Operation::Gate { .. } | Operation::Barrier { .. } | Operation::Channel { .. }
+                )
+        });
     let widest_dense = steps.iter().map(PlanStep::dense_width).max().unwrap_or(0);
     Ok(Plan {
         inner: Arc::new(PlanInner {
@@ -469,6 +436,8 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
             steps,
             fixed,
             non_unitary,
+            noise,
+            state_noise,
         }),
     })
 }
@@ -569,7 +538,61 @@ impl Plan {
     /// Binds the plan to `values`, one per parameter slot (in the order of
     /// [`Plan::parameters`]). Only blocks that hold a parameter are recomputed.
     pub fn bind(&self, values: &[f64]) -> Result<BoundProgram> {
+        if !self.inner.noise.is_empty() {
+            return Err(Error::invalid(format!(
+                "the circuit has {} mixed-unitary noise channels: bind one trajectory with \
+                 Plan::bind_trajectory, or run it through a trajectory method",
+                self.inner.noise.len()
+            )));
+        }
+        self.bind_trajectory(values, &[])
+    }
+
+    /// Mixed-unitary noise channels a trajectory draws at bind time (their slots).
+    pub fn noise_slots(&self) -> usize {
+        self.inner.noise.len()
+    }
+    /// `true` if the plan holds any noise channel (drawn at bind time or applied by the
+    /// execution loop).
+    pub fn has_noise(&self) -> bool {
+        !self.inner.noise.is_empty() || self.inner.state_noise
+    }
+    /// `true` if some channel must be applied by the execution loop (general Kraus
+    /// channels, whose branch depends on the state, and conditioned channels).
+    pub fn has_state_noise(&self) -> bool {
+        self.inner.state_noise
+    }
+    /// One trajectory's draw for every mixed-unitary channel: the index of the unitary
+    /// of each slot's mixture, drawn in slot order, one uniform each, from `rng`.
+    pub fn draw_noise(&self, rng: &mut Rng) -> Vec<u32> {
+        self.inner
+            .noise
+            .iter()
+            .map(|ch| ch.draw(rng.next_f64()).unwrap_or(0) as u32)
+            .collect()
+    }
+
+    /// Binds the plan to `values` with the mixed-unitary channels replaced by the
+    /// unitaries `choices` selects (one per slot, from [`Plan::draw_noise`]): fused
+    /// blocks stay fused through the channels, and a drawn identity costs nothing.
+    pub fn bind_trajectory(&self, values: &[f64], choices: &[u32]) -> Result<BoundProgram> {
         let p = &self.inner;
+        if choices.len() != p.noise.len() {
+            return Err(Error::invalid(format!(
+                "the plan has {} noise slots but {} choices were given",
+                p.noise.len(),
+                choices.len()
+            )));
+        }
+        if let Some((slot, &c)) = choices
+            .iter()
+            .enumerate()
+            .find(|(s, &c)| p.noise[*s].mixture().map_or(0, <[_]>::len) <= c as usize)
+        {
+            return Err(Error::invalid(format!(
+                "noise slot {slot}: choice {c} is not a term of its mixture"
+            )));
+        }
         if values.len() != p.parameters.len() {
             return Err(Error::invalid(format!(
                 "the circuit has {} parameters but {} values were given",
@@ -589,6 +612,10 @@ impl Plan {
                             condition: condition.clone(),
                             ops: vec![gate.op(values)?],
                         },
+                        PlanStep::Noise(n) => match n.op(choices[n.slot]) {
+                            Some(op) => op,
+                            None => continue,
+                        },
                         PlanStep::Block {
                             qubits,
                             diagonal,
@@ -599,18 +626,29 @@ impl Plan {
                                 bodies.push(match m {
                                     Member::Fixed { .. } => None,
                                     Member::Param(g) => Some(g.body(values)?),
+                                    Member::Noise(n) => n.body(choices[n.slot]),
                                 });
                             }
                             block_body(
                                 qubits,
                                 *diagonal,
-                                members.iter().zip(&bodies).map(|(m, b)| match (m, b) {
-                                    (Member::Fixed { qubits, body }, _) => {
-                                        (qubits.as_slice(), body)
-                                    }
-                                    (Member::Param(g), Some(b)) => (g.qubits.as_slice(), b),
-                                    (Member::Param(_), None) => unreachable!("evaluated above"),
-                                }),
+                                members
+                                    .iter()
+                                    .zip(&bodies)
+                                    .filter_map(|(m, b)| match (m, b) {
+                                        (Member::Fixed { qubits, body }, _) => {
+                                            Some((qubits.as_slice(), body))
+                                        }
+                                        (Member::Param(g), Some(b)) => {
+                                            Some((g.qubits.as_slice(), b))
+                                        }
+                                        (Member::Noise(n), Some(b)) => {
+                                            Some((n.qubits.as_slice(), b))
+                                        }
+                                        // A drawn identity.
+                                        (Member::Noise(_), None) => None,
+                                        (Member::Param(_), None) => unreachable!("evaluated above"),
+                                    }),
                             )
                         }
                     });
@@ -629,6 +667,11 @@ impl Plan {
     /// Binds by name. A name the circuit does not have is [`Error::UnknownParameter`];
     /// a parameter without a value is [`Error::UnboundParameter`].
     pub fn bind_named(&self, binding: &ParamBinding) -> Result<BoundProgram> {
+        self.bind(&self.values_of(binding)?)
+    }
+
+    /// The slot values of `binding` (errors as [`Plan::bind_named`]).
+    pub fn values_of(&self, binding: &ParamBinding) -> Result<Vec<f64>> {
         let params = &self.inner.parameters;
         // Both lists are sorted: one merge walk checks every name.
         let mut values = Vec::with_capacity(params.len());
@@ -647,66 +690,13 @@ impl Plan {
         if let Some((g, _)) = given.next() {
             return Err(self.unknown(g));
         }
-        self.bind(&values)
+        Ok(values)
     }
 
-    fn unknown(&self, name: &str) -> Error {
+    pub(crate) fn unknown(&self, name: &str) -> Error {
         Error::UnknownParameter {
             name: name.to_string(),
             known: self.inner.parameters.join(", "),
-        }
-    }
-
-    /// Prepares binding every row of `sets`: its columns are matched to slots once.
-    pub fn binder<'a>(&'a self, sets: &'a ParamSets) -> Result<Binder<'a>> {
-        let params = &self.inner.parameters;
-        let mut column_of = vec![usize::MAX; params.len()];
-        for (col, name) in sets.names().iter().enumerate() {
-            match params.binary_search(name) {
-                Ok(slot) => column_of[slot] = col,
-                Err(_) => return Err(self.unknown(name)),
-            }
-        }
-        if let Some(slot) = column_of.iter().position(|&c| c == usize::MAX) {
-            return Err(Error::UnboundParameter {
-                name: params[slot].clone(),
-            });
-        }
-        let identity = column_of.iter().enumerate().all(|(s, &c)| s == c);
-        Ok(Binder {
-            plan: self,
-            sets,
-            column_of: if identity { None } else { Some(column_of) },
-        })
-    }
-}
-
-/// Binds the rows of a [`ParamSets`] to a [`Plan`] (see [`Plan::binder`]).
-#[derive(Debug)]
-pub struct Binder<'a> {
-    plan: &'a Plan,
-    sets: &'a ParamSets,
-    column_of: Option<Vec<usize>>,
-}
-
-impl Binder<'_> {
-    /// Number of rows.
-    pub fn len(&self) -> usize {
-        self.sets.len()
-    }
-    /// `true` if there are no rows.
-    pub fn is_empty(&self) -> bool {
-        self.sets.is_empty()
-    }
-    /// The program for row `i`.
-    pub fn bind(&self, i: usize) -> Result<BoundProgram> {
-        let row = self.sets.row(i);
-        match &self.column_of {
-            None => self.plan.bind(row),
-            Some(cols) => {
-                let values: Vec<f64> = cols.iter().map(|&c| row[c]).collect();
-                self.plan.bind(&values)
-            }
         }
     }
 }

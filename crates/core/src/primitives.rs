@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::interrupt::Interrupt;
-use crate::observable::Observable;
+use crate::observable::{Observable, Pauli};
 use crate::op::Op;
 use crate::precision::Precision;
 use crate::readout::StateVector;
@@ -68,6 +68,55 @@ pub trait StatePrimitives: Send + Sized {
     /// running sum exceeds `u * total` (draws lost to rounding go to the last index with
     /// weight). Returned in the order of `uniforms`.
     fn locate_sorted(&self, uniforms: &[f64]) -> Result<Vec<u64>>;
+
+    /// The reduced density matrix of `qubits` (`2^k x 2^k`, row-major, `qubits[0]` the
+    /// least significant bit; not normalised: its trace is the squared norm), as
+    /// trajectories of general Kraus channels need for their branch weights. The
+    /// default is written once over [`StatePrimitives::expectations`]: `ρ = Σ_P <P> P /
+    /// 2^k` over the `4^k` Pauli strings on `qubits`; a backend may compute it in one
+    /// pass instead.
+    fn reduced_density_matrix(&self, qubits: &[u32]) -> Result<Vec<Complex64>> {
+        reduced_density_matrix_via_paulis(self, qubits)
+    }
+}
+
+/// [`StatePrimitives::reduced_density_matrix`] from the expectation values of the
+/// `4^k` Pauli strings on `qubits` (the default, usable by every backend).
+pub fn reduced_density_matrix_via_paulis<S: StatePrimitives>(
+    state: &S,
+    qubits: &[u32],
+) -> Result<Vec<Complex64>> {
+    let k = qubits.len() as u32;
+    if k == 0 || k > 6 {
+        return Err(crate::error::Error::invalid(format!(
+            "reduced density matrix of {k} qubits: 1 to 6 are supported"
+        )));
+    }
+    let count = 1usize << (2 * k);
+    let paulis = [Pauli::I, Pauli::X, Pauli::Y, Pauli::Z];
+    let observables = (1..count)
+        .map(|idx| {
+            Observable::new().with_term(
+                1.0,
+                qubits
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &q)| (paulis[(idx >> (2 * j)) & 3], q)),
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut values = Vec::with_capacity(count);
+    values.push(state.norm_sqr()?);
+    values.extend(state.expectations(&observables)?);
+    let dim = 1usize << k;
+    let mut rho = vec![Complex64::new(0.0, 0.0); dim * dim];
+    for (idx, &v) in values.iter().enumerate() {
+        let p = crate::channel::pauli_string_matrix(idx, k);
+        for (r, x) in rho.iter_mut().zip(p.data()) {
+            *r += x * (v / dim as f64);
+        }
+    }
+    Ok(rho)
 }
 
 /// `<bra| op |ket>` through `scratch`: `scratch = ket`, then `op` applied to it, then

@@ -129,3 +129,50 @@ impl Scaled<'_> {
         self.0[k] * self.1
     }
 }
+
+/// The reduced density matrix of `qubits` (`2^k x 2^k`, row-major, `qubits[0]` its
+/// lowest bit; trace = squared norm) in one pass over the amplitudes.
+pub(crate) fn reduced_density_matrix<T: Real>(
+    exec: Exec<'_>,
+    amps: &[Complex<T>],
+    qubits: &[u32],
+) -> Vec<num_complex::Complex64> {
+    use num_complex::Complex64;
+    let k = qubits.len();
+    let dim = 1usize << k;
+    let mask: usize = qubits.iter().map(|&q| 1usize << q).sum();
+    let offsets: Vec<usize> = (0..dim)
+        .map(|j| {
+            qubits
+                .iter()
+                .enumerate()
+                .fold(0, |acc, (t, &q)| acc | (((j >> t) & 1) << q))
+        })
+        .collect();
+    exec.map_reduce(
+        amps.len(),
+        |start, end| {
+            let mut rho = vec![Complex64::new(0.0, 0.0); dim * dim];
+            let mut a = vec![Complex64::new(0.0, 0.0); dim];
+            for base in (start..end).filter(|i| i & mask == 0) {
+                for (x, &o) in a.iter_mut().zip(&offsets) {
+                    let z = amps[base + o];
+                    *x = Complex64::new(z.re.to_f64(), z.im.to_f64());
+                }
+                for r in 0..dim {
+                    for c in 0..dim {
+                        rho[r * dim + c] += a[r] * a[c].conj();
+                    }
+                }
+            }
+            rho
+        },
+        || vec![Complex64::new(0.0, 0.0); dim * dim],
+        |mut x, y| {
+            for (p, q) in x.iter_mut().zip(y) {
+                *p += q;
+            }
+            x
+        },
+    )
+}

@@ -392,6 +392,23 @@ impl StatePrimitives for CpuState {
         let exec = self.exec();
         with_amps!(self, v => readout::locate_sorted(exec, v, uniforms))
     }
+
+    fn reduced_density_matrix(&self, qubits: &[u32]) -> Result<Vec<Complex64>> {
+        if qubits.is_empty() || qubits.len() > 6 {
+            return Err(Error::invalid(format!(
+                "reduced density matrix of {} qubits: 1 to 6 are supported",
+                qubits.len()
+            )));
+        }
+        for (i, &q) in qubits.iter().enumerate() {
+            check_qubit(q, self.num_qubits)?;
+            if qubits[..i].contains(&q) {
+                return Err(Error::invalid(format!("qubit {q} named twice")));
+            }
+        }
+        let exec = self.exec();
+        Ok(with_amps!(self, v => readout::reduced_density_matrix(exec, v, qubits)))
+    }
 }
 
 fn check_qubit(qubit: u32, num_qubits: u32) -> Result<()> {

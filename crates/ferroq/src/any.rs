@@ -273,6 +273,9 @@ impl StatePrimitives for AnyState {
     fn locate_sorted(&self, uniforms: &[f64]) -> Result<Vec<u64>> {
         on_state!(self, s => s.locate_sorted(uniforms))
     }
+    fn reduced_density_matrix(&self, qubits: &[u32]) -> Result<Vec<Complex64>> {
+        on_state!(self, s => s.reduced_density_matrix(qubits))
+    }
 }
 
 /// Batches are dispatched to the concrete backend, so each keeps its own schedule

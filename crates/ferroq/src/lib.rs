@@ -33,6 +33,7 @@
 mod any;
 mod cache;
 mod gpu;
+mod noise;
 mod shots;
 mod simulator;
 
@@ -42,6 +43,7 @@ pub use ferroq_cpu::{CpuBackend, CpuOptions, CpuState};
 #[cfg(feature = "qasm")]
 pub use ferroq_qasm as qasm;
 pub use gpu::{WgpuBackend, WgpuOptions, WgpuState};
+pub use noise::DEFAULT_TRAJECTORIES;
 pub use shots::MAX_SHOT_BITS;
 pub use simulator::{
     available_backends, BackendInfo, Call, RunResult, Simulator, SimulatorOptions,

@@ -4,14 +4,15 @@
 use crate::any::{dispatch, AnyBackend, AnyState, BackendConfig, BackendKind};
 use crate::cache::PlanCache;
 use crate::shots::{
-    check_shot_width, fold_bits, fold_terminal, split_terminal_measurements, TerminalMeasurements,
+    check_shot_width, fold_bits, fold_terminal, misread, split_terminal_measurements,
+    TerminalMeasurements,
 };
 use ferroq_core::machine::{execute, sample, Classical, SAMPLE_BYTES_PER_SHOT};
 use ferroq_core::memory::check_host_bytes;
 use ferroq_core::{
     gradient, rng::derive_seed, Backend, BatchOptions, BoundProgram, Capabilities, Circuit,
-    CompileOptions, DiffPlan, Gradient, Interrupt, Machine, Observable, Output, ParamBinding,
-    ParamSets, Plan, Precision, Readout, Result, StateVector, Vjp,
+    CompileOptions, DiffPlan, Gradient, Interrupt, Machine, NoiseModel, Observable, Output,
+    ParamBinding, ParamSets, Plan, Precision, Readout, Result, StateVector, Vjp,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -25,6 +26,9 @@ pub struct SimulatorOptions {
     pub seed: Option<u64>,
     /// Compile options; `None` uses the backend's preferred ones.
     pub compile: Option<CompileOptions>,
+    /// Noise applied to every circuit before it is compiled; noisy circuits run as
+    /// trajectories (see [`ferroq_core::noisy`]).
+    pub noise: Option<NoiseModel>,
 }
 
 /// Compiles circuits and runs them on one backend. Compiled plans are cached per
@@ -58,7 +62,7 @@ pub struct Simulator {
 /// The final state of one run, read lazily.
 #[derive(Debug)]
 pub struct RunResult {
-    machine: Machine<AnyState>,
+    pub(crate) machine: Machine<AnyState>,
 }
 
 impl RunResult {
@@ -156,7 +160,7 @@ impl Simulator {
     }
 
     /// The seed for the next call: the configured one, or a fresh one per call.
-    fn next_seed(&self) -> u64 {
+    pub(crate) fn next_seed(&self) -> u64 {
         let n = self.calls.fetch_add(1, Ordering::Relaxed);
         match self.options.seed {
             Some(s) => derive_seed(s, n),
@@ -179,13 +183,14 @@ impl Simulator {
     pub fn compile(&self, circuit: &Circuit) -> Result<Plan> {
         let options = &self.compile_options;
         self.plans.get_or_compile(circuit, options, || {
-            self.backend.compile(circuit, Some(options))
+            self.backend
+                .compile(&*self.with_noise(circuit)?, Some(options))
         })
     }
 
     /// The plan of a circuit made for one call (it is not cached: it will not be seen
     /// again, and would only push out plans that will).
-    fn compile_once(&self, circuit: &Circuit) -> Result<Plan> {
+    pub(crate) fn compile_once(&self, circuit: &Circuit) -> Result<Plan> {
         self.backend.compile(circuit, Some(&self.compile_options))
     }
 
@@ -198,7 +203,7 @@ impl Simulator {
         }
     }
 
-    fn call(&self) -> Call<'_> {
+    pub(crate) fn call(&self) -> Call<'_> {
         Call {
             sim: self,
             interrupt: Interrupt::none(),
@@ -279,15 +284,19 @@ impl Simulator {
 /// [`Simulator::interruptible`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Call<'a> {
-    sim: &'a Simulator,
-    interrupt: Interrupt<'a>,
+    pub(crate) sim: &'a Simulator,
+    pub(crate) interrupt: Interrupt<'a>,
 }
 
 impl Call<'_> {
     /// Runs `circuit` (parameters bound by `binding`) from |0…0> and returns the final state.
+    /// A noisy circuit runs one trajectory (seeded like a measurement).
     pub fn run(&self, circuit: &Circuit, binding: &ParamBinding) -> Result<RunResult> {
-        let program = self.sim.compile(circuit)?.bind_named(binding)?;
-        self.run_program(&program)
+        let plan = self.sim.compile(circuit)?;
+        if plan.has_noise() {
+            return self.run_trajectory(&plan, &plan.values_of(binding)?);
+        }
+        self.run_program(&plan.bind_named(binding)?)
     }
 
     /// Runs a bound program from |0…0>.
@@ -300,13 +309,25 @@ impl Call<'_> {
         Ok(RunResult { machine })
     }
 
-    /// The expectation value of `observable` in the final state.
+    /// The expectation value of `observable` in the final state; for a noisy circuit
+    /// the mean over [`DEFAULT_TRAJECTORIES`](crate::DEFAULT_TRAJECTORIES) trajectories
+    /// (see [`Call::expectation_estimates`] for the standard error and the count).
     pub fn expectation(
         &self,
         circuit: &Circuit,
         observable: &Observable,
         binding: &ParamBinding,
     ) -> Result<f64> {
+        let plan = self.sim.compile(circuit)?;
+        if plan.has_noise() {
+            let e = self.expectation_estimates(
+                circuit,
+                std::slice::from_ref(observable),
+                binding,
+                crate::DEFAULT_TRAJECTORIES,
+            )?;
+            return Ok(e[0].mean);
+        }
         Ok(self
             .run(circuit, binding)?
             .expectations(std::slice::from_ref(observable))?[0])
@@ -328,19 +349,32 @@ impl Call<'_> {
         binding: &ParamBinding,
     ) -> Result<Vec<u64>> {
         let seed = self.sim.next_seed();
-        match split_terminal_measurements(circuit)? {
+        match split_terminal_measurements(&*self.sim.with_noise(circuit)?)? {
             TerminalMeasurements::None => {
+                let plan = self.sim.compile(circuit)?;
+                if plan.has_noise() {
+                    return self.sample_trajectories(&plan, binding, shots, seed);
+                }
                 let result = self.run(circuit, binding)?;
                 sample(result.machine.state(), shots, seed)
             }
-            TerminalMeasurements::Terminal { unitary, map } => {
+            TerminalMeasurements::Terminal {
+                unitary,
+                map,
+                readout,
+            } => {
                 check_shot_width(circuit.num_clbits())?;
-                let program = self.sim.compile_once(&unitary)?.bind_named(binding)?;
-                let result = self.run_program(&program)?;
-                let mut draws = sample(result.machine.state(), shots, seed)?;
+                let plan = self.sim.compile_once(&unitary)?;
+                let mut draws = if plan.has_noise() {
+                    self.sample_trajectories(&plan, binding, shots, seed)?
+                } else {
+                    let result = self.run_program(&plan.bind_named(binding)?)?;
+                    sample(result.machine.state(), shots, seed)?
+                };
                 for d in &mut draws {
                     *d = fold_terminal(*d, &map);
                 }
+                misread(&mut draws, &readout, seed);
                 Ok(draws)
             }
             TerminalMeasurements::MidCircuit => {
@@ -350,7 +384,11 @@ impl Call<'_> {
                     &format!("{shots} shots"),
                     None,
                 )?;
-                let program = self.sim.compile(circuit)?.bind_named(binding)?;
+                let plan = self.sim.compile(circuit)?;
+                if plan.has_noise() {
+                    return self.shots_of_trajectories(&plan, binding, shots, seed);
+                }
+                let program = plan.bind_named(binding)?;
                 let interrupt = self.interrupt;
                 let n = program.num_qubits();
                 dispatch!(&*self.sim.backend, b => b.for_each_item(
@@ -417,6 +455,7 @@ impl Call<'_> {
         observables: &[Observable],
         binding: &ParamBinding,
     ) -> Result<Gradient> {
+        self.sim.refuse_noise("gradients")?;
         let plan = DiffPlan::new(circuit, self.sim.compile_options())?;
         let values = plan.values(binding)?;
         let interrupt = self.interrupt;
@@ -434,6 +473,7 @@ impl Call<'_> {
         observables: &[Observable],
         sets: &ParamSets,
     ) -> Result<Vec<Gradient>> {
+        self.sim.refuse_noise("gradients")?;
         let plan = DiffPlan::new(circuit, self.sim.compile_options())?;
         let interrupt = self.interrupt;
         dispatch!(&*self.sim.backend, b => gradient::gradient_batch(
@@ -453,6 +493,7 @@ impl Call<'_> {
         cotangent: &[f64],
         binding: &ParamBinding,
     ) -> Result<Vjp> {
+        self.sim.refuse_noise("vector-Jacobian products")?;
         let plan = DiffPlan::new(circuit, self.sim.compile_options())?;
         let values = plan.values(binding)?;
         let interrupt = self.interrupt;

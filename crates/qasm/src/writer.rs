@@ -108,6 +108,13 @@ pub fn to_qasm_with(circuit: &Circuit, binding: &ParamBinding) -> Result<String>
                     w.gate("barrier", &[], qubits);
                 }
             }
+            Operation::Channel { .. } | Operation::ReadoutError { .. } => {
+                return Err(Error::invalid(format!(
+                    "`{}` is a noise instruction, which OpenQASM 2.0 cannot express; \
+                     attach noise with a noise model instead",
+                    ins.name()
+                )));
+            }
         }
     }
     let mut out = String::from("OPENQASM 2.0;\ninclude \"qelib1.inc\";\n");
