@@ -43,6 +43,7 @@ pub mod gate;
 pub mod gradient;
 pub mod interrupt;
 pub mod library;
+mod lowered;
 pub mod machine;
 pub mod matrix;
 pub mod memory;
