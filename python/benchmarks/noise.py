@@ -94,6 +94,42 @@ def aer_noise_model(p1: float, p2: float, readout: float):  # type: ignore[no-un
     return nm
 
 
+def qsim_runner(n: int, layers: int, th: np.ndarray, a: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The same noisy circuit for qsim's trajectory simulator (qsimcirq): depolarizing
+    after every gate in Cirq's convention (a random non-identity Pauli with probability
+    p·(4^k − 1)/4^k, which is Qiskit's `depolarizing_error(p, k)`), the symmetric
+    readout error as a bit flip before each measurement. Returns a function giving
+    counts keyed like Qiskit's (qubit 0 rightmost)."""
+    import cirq
+    import qsimcirq
+
+    q = cirq.LineQubit.range(n)
+    d1 = cirq.depolarize(a.p1 * 3 / 4)
+    d2 = cirq.depolarize(a.p2 * 15 / 16, n_qubits=2)
+    ops = []
+    for layer in range(layers):
+        for i in range(n):
+            ops += [cirq.ry(float(th[layer, i, 0]))(q[i]), d1(q[i])]
+            ops += [cirq.rz(float(th[layer, i, 1]))(q[i]), d1(q[i])]
+        for x, y in pairs(n, layer):
+            ops += [cirq.CNOT(q[x], q[y]), d2(q[x], q[y])]
+    ops += [cirq.bit_flip(a.readout)(x) for x in q]
+    ops.append(cirq.measure(*q, key="m"))
+    circuit = cirq.Circuit(ops)
+    sim = qsimcirq.QSimSimulator(qsim_options=qsimcirq.QSimOptions(cpu_threads=a.threads),
+                                 seed=a.seed)
+
+    def run() -> dict[str, int]:
+        bits = sim.run(circuit, repetitions=a.shots).measurements["m"]
+        counts: dict[str, int] = {}
+        for row in bits:
+            key = "".join("1" if b else "0" for b in row[::-1])
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    return run
+
+
 def marginals(counts: dict[str, int], n: int) -> tuple[np.ndarray, float, int]:
     ones = np.zeros(n)
     weight = 0.0
@@ -124,6 +160,8 @@ def timed(fn, repeat: int, warmup: bool):  # type: ignore[no-untyped-def]
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--qubits", type=int, default=20)
+    ap.add_argument("--precision", choices=["double", "single"], default="double",
+                    help="ferroq's precision (qsim runs complex64, Aer complex128)")
     ap.add_argument("--layers", type=int, default=10)
     ap.add_argument("--shots", type=int, default=10_000)
     ap.add_argument("--p1", type=float, default=1e-3)
@@ -134,12 +172,15 @@ def main() -> None:
     ap.add_argument("--no-warmup", action="store_true", help="time the first run (large sizes)")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--skip-aer", action="store_true")
+    ap.add_argument("--qsim", action="store_true",
+                    help="also run qsim's trajectory simulator (pip install qsimcirq)")
     ap.add_argument("--json", help="write the results here")
     a = ap.parse_args()
     n = a.qubits
     th = angles(n, a.layers, a.seed)
     nm = aer_noise_model(a.p1, a.p2, a.readout)
-    sim = ferroq.Simulator("cpu", threads=a.threads, seed=a.seed, noise_model=from_qiskit_noise_model(nm))
+    sim = ferroq.Simulator("cpu", precision=a.precision, threads=a.threads, seed=a.seed,
+                           noise_model=from_qiskit_noise_model(nm))
     fc = ferroq_circuit(n, a.layers, th)
     result: dict = {
         "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "threads": a.threads},
@@ -174,6 +215,20 @@ def main() -> None:
             "ok": worst < 5.0,
         }
         result["ratio_ferroq_over_aer"] = f_med / q_med
+    if a.qsim:
+        s_counts, s_med, s_times = timed(qsim_runner(n, a.layers, th, a), a.repeat,
+                                         not a.no_warmup)
+        result["qsim"] = {"median_s": s_med, "times_s": s_times, "distinct": len(s_counts)}
+        print(f"qsim     {s_med:9.3f} s  ({len(s_counts)} distinct outcomes)")
+        print(f"ratio    {f_med / s_med:9.3f}  (ferroq / qsim)")
+        fm, _, ft = marginals(f_counts, n)
+        sm, _, st = marginals(s_counts, n)
+        pooled = (fm * ft + sm * st) / (ft + st)
+        sd = np.sqrt(pooled * (1 - pooled) * (1 / ft + 1 / st)) + 1e-12
+        worst = float(np.max(np.abs(fm - sm) / sd))
+        print(f"agreement with qsim: per-qubit marginals within {worst:.2f} sigma")
+        result["qsim_agreement_sigma"] = worst
+        result["ratio_ferroq_over_qsim"] = f_med / s_med
     if a.json:
         with open(a.json, "w") as f:
             json.dump(result, f, indent=2)
