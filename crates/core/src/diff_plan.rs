@@ -372,9 +372,10 @@ pub(crate) fn layer_inverse(
                 width = 0;
             }
             let inverse = g.gate.matrix_of(p).adjoint();
+            let op = g.op_of(inverse.clone());
             let body = Body::of_gate(inverse, g.targets.len(), g.controls.len());
             width += qubits.len();
-            chunk.push((qubits, body, g.op(p, true)));
+            chunk.push((qubits, body, op));
         }
         flush(&mut chunk, &mut ops);
     }
@@ -444,10 +445,9 @@ impl DiffGate {
             .collect()
     }
 
-    /// The gate's op (`adjoint`: its inverse) at evaluated parameters `p`.
-    pub(crate) fn op(&self, p: &[f64], adjoint: bool) -> Op {
-        let m = self.gate.matrix_of(p);
-        let m = if adjoint { m.adjoint() } else { m };
+    /// The gate as an op (controls kept) with target matrix `m` (its inverse, in the
+    /// backward sweep).
+    fn op_of(&self, m: Matrix) -> Op {
         if self.gate.is_diagonal() {
             Op::Diagonal {
                 targets: self.targets.clone(),

@@ -60,18 +60,23 @@ pub(crate) fn open_sandwiches(lowered: &mut [Lowered], items: &mut [Item], max_w
             _ => None,
         })
         .collect();
+    let has_noise = lowered.iter().any(|l| matches!(l, Lowered::Noise(_)));
     for _pass in 0..8 {
         // Noise is a fence to sandwiches: a channel is not conjugated (its drawn terms
         // bind per trajectory).
-        let view: Vec<Item> = items
-            .iter()
-            .zip(lowered.iter())
-            .map(|(item, low)| match (low, item) {
-                (Lowered::Noise(_), Item::Gate { qubits, .. }) => Item::Fence(qubits.clone()),
-                _ => item.clone(),
-            })
-            .collect();
-        let sandwiches = find_sandwiches(&view, &involution, max_width);
+        let sandwiches = if has_noise {
+            let view: Vec<Item> = items
+                .iter()
+                .zip(lowered.iter())
+                .map(|(item, low)| match (low, item) {
+                    (Lowered::Noise(_), Item::Gate { qubits, .. }) => Item::Fence(qubits.clone()),
+                    _ => item.clone(),
+                })
+                .collect();
+            find_sandwiches(&view, &involution, max_width)
+        } else {
+            find_sandwiches(items, &involution, max_width)
+        };
         if sandwiches.is_empty() {
             return;
         }
