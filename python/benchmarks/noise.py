@@ -31,25 +31,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import time
 
 import numpy as np
+from _machine import cpu_model, vector_extensions
 
 import ferroq
 from ferroq._qiskit_noise import from_qiskit_noise_model
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def angles(n: int, layers: int, seed: int) -> np.ndarray:
@@ -182,8 +171,10 @@ def main() -> None:
     sim = ferroq.Simulator("cpu", precision=a.precision, threads=a.threads, seed=a.seed,
                            noise_model=from_qiskit_noise_model(nm))
     fc = ferroq_circuit(n, a.layers, th)
+    print(f"machine: {cpu_model()} ({', '.join(vector_extensions())}), {os.cpu_count()} cores")
     result: dict = {
-        "machine": {"cpu": cpu_model(), "cores": os.cpu_count(), "threads": a.threads},
+        "machine": {"cpu": cpu_model(), "vector_extensions": vector_extensions(),
+                    "cores": os.cpu_count(), "threads": a.threads},
         "config": vars(a),
     }
     f_counts, f_med, f_times = timed(lambda: sim.sample(fc, shots=a.shots), a.repeat, not a.no_warmup)

@@ -50,13 +50,14 @@ import argparse
 import json
 import math
 import os
-import platform
 import statistics
 import struct
 import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from _machine import cpu_model, vector_extensions
 
 MASK = (1 << 64) - 1
 DEFAULT_LAYERS = 10
@@ -382,18 +383,9 @@ def compare(ref: Any, psi: Any) -> float:
 
 
 def machine() -> dict[str, Any]:
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    return {"cpu": model, "cores": os.cpu_count(), "python": sys.version.split()[0],
-            "load_average": load}
+    return {"cpu": cpu_model(), "vector_extensions": vector_extensions(),
+            "cores": os.cpu_count(), "python": sys.version.split()[0], "load_average": load}
 
 
 def fmt(s: float | None) -> str:

@@ -32,17 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+from _machine import cpu_model, vector_extensions
 
 
 def best_of(
@@ -203,11 +193,13 @@ def main() -> None:
     args = ap.parse_args()
     machine = {
         "cpu": cpu_model(),
+        "vector_extensions": vector_extensions(),
         "cores": os.cpu_count(),
         "threads": args.threads,
         "platform": platform.platform(),
     }
-    print(f"machine: {machine['cpu']}, {machine['cores']} cores; threads used: {args.threads}")
+    print(f"machine: {machine['cpu']} ({', '.join(machine['vector_extensions'])}), "
+          f"{machine['cores']} cores; threads used: {args.threads}")
     print("versions:", versions())
     print("command:", " ".join([os.path.basename(sys.executable), *sys.argv]))
     results = []
