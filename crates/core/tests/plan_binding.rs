@@ -233,3 +233,22 @@ fn a_broken_sandwich_is_left_alone() {
         &product(&unfused.bind(&[0.4]).unwrap())
     ));
 }
+
+/// The QAOA benchmark circuit written `CX · RZ · CX` is the same operator as its native
+/// `RZZ` form (`library::qaoa_random_graph`), and compiles to the same number of ops.
+#[test]
+fn qaoa_forms_are_the_same_operator() {
+    use ferroq_core::library::qaoa_random_graph;
+    let (cx, rzz) = (
+        qaoa_random_graph(5, 2, 11, false),
+        qaoa_random_graph(5, 2, 11, true),
+    );
+    let fused = compile(&cx, &CompileOptions::default()).unwrap();
+    let native = compile(&rzz, &CompileOptions::unfused()).unwrap();
+    assert!(close(
+        &product(&fused.bind(&[]).unwrap()),
+        &product(&native.bind(&[]).unwrap())
+    ));
+    let native_fused = compile(&rzz, &CompileOptions::default()).unwrap();
+    assert_eq!(fused.op_count(), native_fused.op_count());
+}
