@@ -11,6 +11,9 @@ pub struct MachineInfo {
     pub cpu_model: String,
     /// Logical cores available to this process.
     pub cores: usize,
+    /// The CPU's vector extensions that matter to the kernels (x86-64: AVX2, FMA,
+    /// AVX-512 F/BW/VL/FP16), as detected at run time.
+    pub vector_extensions: Vec<String>,
     /// Total memory in bytes, when known.
     pub memory_bytes: Option<u64>,
     /// Operating system and architecture.
@@ -64,12 +67,42 @@ impl MachineInfo {
         MachineInfo {
             cpu_model,
             cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            vector_extensions: vector_extensions(),
             memory_bytes,
             os: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
             load_average,
             backends,
             ferroq_version: env!("CARGO_PKG_VERSION").to_string(),
         }
+    }
+}
+
+/// The vector extensions the CPU kernels can use, detected at run time.
+fn vector_extensions() -> Vec<String> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let mut found = Vec::new();
+        macro_rules! probe {
+            ($($f:tt),*) => {
+                $(if std::is_x86_feature_detected!($f) {
+                    found.push($f.to_string());
+                })*
+            };
+        }
+        probe!(
+            "avx2",
+            "fma",
+            "avx512f",
+            "avx512bw",
+            "avx512vl",
+            "avx512dq",
+            "avx512fp16"
+        );
+        found
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        Vec::new()
     }
 }
 

@@ -49,6 +49,9 @@ impl Report {
             "machine: {} | {} cores | {mem} RAM | {} | load {load}",
             m.cpu_model, m.cores, m.os
         );
+        if !m.vector_extensions.is_empty() {
+            let _ = writeln!(s, "vector extensions: {}", m.vector_extensions.join(" "));
+        }
         for b in &m.backends {
             let _ = writeln!(s, "backend  {b}");
         }

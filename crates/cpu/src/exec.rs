@@ -1,6 +1,7 @@
 //! Work splitting: serial below a size threshold, Rayon chunks on the backend's own
 //! pool above it.
 
+use crate::simd::Isa;
 use rayon::prelude::*;
 use rayon::ThreadPool;
 
@@ -12,8 +13,9 @@ pub(crate) struct Exec<'a> {
     pub(crate) chunk: usize,
     /// Bytes of a cache block (0: no cache blocking).
     pub(crate) cache_block_bytes: usize,
-    /// Whether the SIMD kernels run (enabled and detected).
-    pub(crate) simd: bool,
+    /// The SIMD kernel family that runs (chosen and supported), or none: the portable
+    /// kernels.
+    pub(crate) simd: Option<Isa>,
 }
 
 impl Exec<'_> {

@@ -278,7 +278,7 @@ mod tests {
             pool: None,
             chunk: 1 << 14,
             cache_block_bytes: 0,
-            simd: false,
+            simd: None,
         };
         let mut rng = Rng::new(5);
         let n = 7u32;

@@ -9,12 +9,17 @@ use crate::exec::{Exec, SharedMut};
 use crate::layout::{BitGather, Plan};
 use crate::pairs::{for_pairs, sum_pairs};
 use crate::scalar::{cast, Real};
-use crate::simd;
+use crate::simd::{self, Isa};
 use ferroq_core::{Error, Result};
 use num_complex::{Complex, Complex64};
 
 /// Largest dense op accepted at all: its matrix alone has `4^k` entries.
 pub(crate) const MAX_DENSE_QUBITS: usize = 12;
+
+/// Widest permutation that runs as a dense matrix where the SIMD kernels run: a small
+/// dense group costs a few vector FMAs per amplitude, less than moving it element by
+/// element.
+const MAX_SIMD_PERMUTATION_AS_DENSE: usize = 4;
 
 /// Largest qubit set a diagonal is expanded over (its table has `2^k` entries).
 const MAX_DIAGONAL_TABLE_QUBITS: usize = 16;
@@ -25,9 +30,12 @@ const MIN_PAIR_TARGET: u32 = 3;
 
 /// A dense matrix in the SIMD kernels' layouts.
 pub(crate) struct SimdMatrix<T> {
+    /// The kernel family it was packed for.
+    isa: Isa,
     packed: Vec<T>,
-    /// For the across-groups kernel, where it applies.
-    across: Option<Vec<T>>,
+    /// For the across-groups kernel, where it applies: the coefficients and the vector
+    /// width (complex numbers) they were packed for.
+    across: Option<(Vec<T>, usize)>,
     /// Each vector's output rows are adjacent in memory.
     contig: bool,
 }
@@ -64,14 +72,14 @@ pub(crate) enum Prepared<T: Real> {
 }
 
 impl<T: Real> Prepared<T> {
-    /// Prepares a dense op for states of `num_qubits` qubits; with `simd`, also in the
-    /// SIMD kernel's layout.
+    /// Prepares a dense op for states of `num_qubits` qubits; with a kernel family
+    /// `simd`, also in that family's layout.
     pub(crate) fn dense(
         num_qubits: u32,
         targets: &[u32],
         controls: &[u32],
         m: &[Complex64],
-        simd: bool,
+        simd: Option<Isa>,
     ) -> Result<Self> {
         let k = targets.len();
         if k > MAX_DENSE_QUBITS {
@@ -79,7 +87,8 @@ impl<T: Real> Prepared<T> {
                 "dense ops on more than {MAX_DENSE_QUBITS} qubits are not supported (got {k})"
             )));
         }
-        if let Some((src, phase)) = permutation(m, 1 << k) {
+        let dense_is_cheaper = simd.is_some() && k <= MAX_SIMD_PERMUTATION_AS_DENSE;
+        if let Some((src, phase)) = permutation(m, 1 << k).filter(|_| !dense_is_cheaper) {
             let one = Complex64::new(1.0, 0.0);
             let phase = phase
                 .iter()
@@ -100,10 +109,12 @@ impl<T: Real> Prepared<T> {
         }
         let plan = Plan::new(num_qubits, targets, controls);
         let d = plan.offsets.len();
-        let simd = (simd && d <= simd::MAX_GROUP).then(|| SimdMatrix {
-            packed: simd::pack_rows(&m, d),
-            across: simd::across_applies::<T>(plan.lowest_hole, d).then(|| simd::pack_splat(&m)),
-            contig: simd::rows_contiguous::<T>(&plan.offsets),
+        let simd = simd.filter(|_| d <= simd::MAX_GROUP).map(|isa| SimdMatrix {
+            isa,
+            packed: simd::pack_rows(isa, &m, d),
+            across: simd::across_lanes::<T>(isa, plan.lowest_hole, d)
+                .map(|lanes| (simd::pack_splat(&m, lanes), lanes)),
+            contig: simd::rows_contiguous::<T>(isa, &plan.offsets),
         });
         Ok(Prepared::Dense { plan, m, k, simd })
     }
@@ -150,11 +161,12 @@ impl<T: Real> Prepared<T> {
     /// Applies the op to `amps` (which must have the prepared size).
     pub(crate) fn apply(&self, exec: Exec<'_>, amps: &mut [Complex<T>]) {
         match self {
-            Prepared::Pair { target, m } if exec.simd => {
-                // SAFETY: the SIMD kernels run only where detected; half-blocks hold
+            Prepared::Pair { target, m } if exec.simd.is_some() => {
+                let isa = exec.simd.expect("checked by the guard");
+                // SAFETY: the SIMD kernels run only where supported; half-blocks hold
                 // at least 2^MIN_PAIR_TARGET amplitudes, a whole number of vectors.
                 for_pairs(exec, amps, *target, |lo, hi| unsafe {
-                    simd::pair(lo, hi, m)
+                    simd::pair(isa, lo, hi, m)
                 });
             }
             Prepared::Pair { target, m } => {
@@ -178,14 +190,14 @@ impl<T: Real> Prepared<T> {
                     // across-groups layout only where it applies), the kernels run
                     // only where detected, and each window's groups belong to this
                     // task alone.
-                    if let Some(coef) = &sm.across {
-                        unsafe {
-                            simd::dense_across(ptr.at(0), base, plan.bases, &plan.offsets, coef)
-                        };
+                    if let Some((coef, lanes)) = &sm.across {
+                        let (b, o) = (plan.bases, &plan.offsets);
+                        unsafe { simd::dense_across(ptr.at(0), base, b, o, coef, *lanes) };
                         return;
                     }
                     unsafe {
                         simd::dense_window(
+                            sm.isa,
                             ptr.at(0),
                             base,
                             plan.bases,
@@ -204,9 +216,9 @@ impl<T: Real> Prepared<T> {
                 let simd = exec.simd;
                 let scale = |run: &mut [Complex<T>], f: Complex<T>| {
                     if f == one {
-                    } else if simd {
-                        // SAFETY: the SIMD kernels run only where detected.
-                        unsafe { simd::scale(run, f) }
+                    } else if let Some(isa) = simd {
+                        // SAFETY: the SIMD kernels run only where supported.
+                        unsafe { simd::scale(isa, run, f) }
                     } else {
                         run.iter_mut().for_each(|a| *a = *a * f);
                     }
@@ -227,10 +239,10 @@ impl<T: Real> Prepared<T> {
                     let run = unsafe {
                         std::slice::from_raw_parts_mut(ptr.at(start), 256.min(len - start))
                     };
-                    if exec.simd {
-                        // SAFETY: the SIMD kernels run only where detected; the table
+                    if let Some(isa) = exec.simd {
+                        // SAFETY: the SIMD kernels run only where supported; the table
                         // covers every gathered index.
-                        unsafe { simd::diag_table(run, table, hi, low) }
+                        unsafe { simd::diag_table(isa, run, table, hi, low) }
                     } else {
                         for (j, a) in run.iter_mut().enumerate() {
                             *a = *a * table[hi | low[j] as usize];
@@ -317,6 +329,9 @@ fn apply_permutation<T: Real>(
                 unsafe { std::ptr::swap(ptr.at(i + o0), ptr.at(i + o1)) }
             });
         }
+        (4, _) => permute_groups::<T, 4>(exec, amps, plan, src, phase.as_deref()),
+        (8, _) => permute_groups::<T, 8>(exec, amps, plan, src, phase.as_deref()),
+        (16, _) => permute_groups::<T, 16>(exec, amps, plan, src, phase.as_deref()),
         _ => {
             let one = Complex::new(T::one(), T::zero());
             map_groups(exec, amps, plan, |v, out| {
@@ -326,6 +341,32 @@ fn apply_permutation<T: Real>(
             });
         }
     }
+}
+
+/// A permutation (output `r` is input `src[r]`, times `phase[r]` where given) of the
+/// `D` amplitudes of every group of `plan`, with the group held in registers.
+fn permute_groups<T: Real, const D: usize>(
+    exec: Exec<'_>,
+    amps: &mut [Complex<T>],
+    plan: &Plan,
+    src: &[usize],
+    phase: Option<&[Complex<T>]>,
+) {
+    let ptr = SharedMut::new(amps);
+    let o: [usize; D] = std::array::from_fn(|s| plan.offsets[s]);
+    let src: [usize; D] = std::array::from_fn(|r| src[r]);
+    let phase: Option<[Complex<T>; D]> = phase.map(|p| std::array::from_fn(|r| p[r]));
+    for_each_group(exec, plan, D, |i| {
+        // SAFETY: each base's group belongs to that base alone, and bases are visited
+        // once.
+        unsafe {
+            let v: [Complex<T>; D] = std::array::from_fn(|s| *ptr.at(i + o[s]));
+            match &phase {
+                None => (0..D).for_each(|r| *ptr.at(i + o[r]) = v[src[r]]),
+                Some(f) => (0..D).for_each(|r| *ptr.at(i + o[r]) = v[src[r]] * f[r]),
+            }
+        }
+    });
 }
 
 /// Replaces every group of `plan` by `f(group)`: `f(v, out)` reads the group's

@@ -23,6 +23,7 @@ mod algebra;
 mod blocking;
 mod exec;
 mod expectation;
+mod family;
 mod kernels;
 mod layout;
 mod pairs;
@@ -31,6 +32,7 @@ mod scalar;
 mod simd;
 mod state;
 
+pub use family::{Kernels, KERNELS_ENV};
 pub use ferroq_core::memory;
 pub use scalar::Real;
 pub use state::CpuState;
@@ -62,10 +64,10 @@ pub struct CpuOptions {
     /// qubits below the block are applied chunk by chunk in one memory pass. 0 turns
     /// cache blocking off.
     pub cache_block_bytes: usize,
-    /// Use the explicit SIMD kernels (AVX2 + FMA on x86-64) when the CPU has them,
-    /// checked at run time (default true). False forces the portable kernels; tests
-    /// run both.
-    pub simd: bool,
+    /// Which kernel family runs (default [`Kernels::Auto`]: the widest explicit SIMD
+    /// kernels this CPU has, checked at run time). Tests run every family the machine
+    /// supports.
+    pub kernels: Kernels,
 }
 
 impl Default for CpuOptions {
@@ -77,7 +79,7 @@ impl Default for CpuOptions {
             parallel_threshold: 14,
             parallel_chunk: 1 << 14,
             cache_block_bytes: 256 * 1024,
-            simd: true,
+            kernels: Kernels::Auto,
         }
     }
 }
@@ -94,6 +96,8 @@ pub const MAX_THREADS: usize = 1024;
 #[derive(Clone)]
 pub struct CpuBackend {
     options: CpuOptions,
+    /// The kernel family that runs (the options' choice, resolved on this CPU).
+    kernels: Kernels,
     pool: Arc<ThreadPool>,
     /// The CPU's model name, read once.
     model: Arc<str>,
@@ -103,6 +107,7 @@ impl std::fmt::Debug for CpuBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CpuBackend")
             .field("options", &self.options)
+            .field("kernels", &self.kernels)
             .field("threads", &self.pool.current_num_threads())
             .finish()
     }
@@ -124,6 +129,7 @@ impl CpuBackend {
             }
             _ => {}
         }
+        let kernels = options.kernels.resolve()?;
         let mut builder =
             rayon::ThreadPoolBuilder::new().thread_name(|i| format!("ferroq-cpu-{i}"));
         if let Some(t) = options.threads {
@@ -134,6 +140,7 @@ impl CpuBackend {
         })?;
         Ok(CpuBackend {
             options,
+            kernels,
             pool: Arc::new(pool),
             model: cpu_model().into(),
         })
@@ -142,6 +149,11 @@ impl CpuBackend {
     /// The options it was built with.
     pub fn options(&self) -> &CpuOptions {
         &self.options
+    }
+
+    /// The kernel family that runs: [`CpuOptions::kernels`] resolved on this CPU.
+    pub fn kernels(&self) -> Kernels {
+        self.kernels
     }
 
     /// Number of worker threads.
@@ -158,7 +170,7 @@ impl CpuBackend {
             pool: parallel.then(|| self.pool.clone()),
             chunk: self.options.parallel_chunk,
             cache_block_bytes: self.options.cache_block_bytes,
-            simd: self.options.simd && simd::detected(),
+            simd: self.kernels.isa(),
         }
     }
 }
@@ -195,7 +207,12 @@ impl Backend for CpuBackend {
         Capabilities {
             name: "cpu",
             device: DeviceKind::Cpu,
-            device_name: format!("{} ({} threads)", self.model, self.threads()),
+            device_name: format!(
+                "{} ({} threads, {} kernels)",
+                self.model,
+                self.threads(),
+                self.kernels
+            ),
             precision: self.options.precision,
             precisions: vec![Precision::Double, Precision::Single],
             max_qubits: (63 - (avail / amp).max(1).leading_zeros()).min(memory::HARD_MAX_QUBITS),

@@ -8,6 +8,7 @@ use crate::expectation;
 use crate::kernels::{self, Prepared};
 use crate::readout;
 use crate::scalar::{cast, Real};
+use crate::simd::Isa;
 use ferroq_core::memory::check_fits;
 use ferroq_core::{
     Complex64, Error, Interrupt, Observable, Op, Precision, Result, StatePrimitives, StateVector,
@@ -23,7 +24,7 @@ pub(crate) struct Placement {
     pub(crate) pool: Option<Arc<ThreadPool>>,
     pub(crate) chunk: usize,
     pub(crate) cache_block_bytes: usize,
-    pub(crate) simd: bool,
+    pub(crate) simd: Option<Isa>,
 }
 
 impl Placement {
@@ -155,7 +156,7 @@ fn block_bits<T: Real>(exec: Exec<'_>) -> u32 {
     }
 }
 
-fn prepare<T: Real>(op: &Op, num_qubits: u32, simd: bool) -> Result<Prepared<T>> {
+fn prepare<T: Real>(op: &Op, num_qubits: u32, simd: Option<Isa>) -> Result<Prepared<T>> {
     match op {
         Op::Dense {
             targets,

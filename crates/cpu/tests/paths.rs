@@ -1,10 +1,10 @@
-//! The CPU backend's parallel, chunked and cache-blocked code paths agree with its
-//! plain serial path with the portable kernels (SIMD kernels on where the CPU has
-//! them). (Correctness against an independent reference is the conformance
+//! The CPU backend's parallel, chunked and cache-blocked code paths, with every
+//! kernel family the CPU supports, agree with its plain serial path with the portable
+//! kernels. (Correctness against an independent reference is the conformance
 //! suite's job in `tests/`; this checks that tuning knobs never change results.)
 
 use ferroq_core::{compile, Backend, Circuit, CompileOptions, Precision, Readout, Rng};
-use ferroq_cpu::{CpuBackend, CpuOptions};
+use ferroq_cpu::{CpuBackend, CpuOptions, Kernels};
 
 fn random_circuit(n: u32, gates: usize, seed: u64) -> Circuit {
     let mut rng = Rng::new(seed);
@@ -57,20 +57,30 @@ fn tuned_paths_match_the_serial_path() {
             precision,
             threads: Some(1),
             cache_block_bytes: 0,
-            simd: false,
+            kernels: Kernels::Portable,
             ..Default::default()
         })
         .unwrap();
-        let busy = CpuBackend::new(CpuOptions {
-            precision,
-            threads: Some(3),
-            parallel_threshold: 1,
-            parallel_chunk: 8,
-            cache_block_bytes: 8 * std::mem::size_of::<f64>() * 2,
-            ..Default::default()
-        })
-        .unwrap();
-        let tol = precision.tolerance();
+        for kernels in Kernels::ALL.into_iter().filter(|k| k.supported()) {
+            let busy = CpuBackend::new(CpuOptions {
+                precision,
+                threads: Some(3),
+                parallel_threshold: 1,
+                parallel_chunk: 8,
+                cache_block_bytes: 8 * std::mem::size_of::<f64>() * 2,
+                kernels,
+                ..Default::default()
+            })
+            .unwrap();
+            agree(&plain, &busy, precision);
+        }
+    }
+}
+
+/// `busy` (with fusion up to 5 qubits) gives `plain`'s unfused states on random circuits.
+fn agree(plain: &CpuBackend, busy: &CpuBackend, precision: Precision) {
+    let tol = precision.tolerance();
+    {
         for n in [2, 5, 9, 11] {
             for seed in 0..4 {
                 let c = random_circuit(n, 60, seed * 31 + n as u64);
@@ -79,14 +89,18 @@ fn tuned_paths_match_the_serial_path() {
                         max_fused_qubits: k,
                         ..Default::default()
                     };
-                    let a = state(&plain, &c, &CompileOptions::unfused());
-                    let b = state(&busy, &c, &opts);
+                    let a = state(plain, &c, &CompileOptions::unfused());
+                    let b = state(busy, &c, &opts);
                     let err = a
                         .iter()
                         .zip(&b)
                         .map(|(x, y)| (x - y).norm())
                         .fold(0.0, f64::max);
-                    assert!(err < tol, "n={n} seed={seed} k={k} {precision}: {err}");
+                    let kernels = busy.kernels();
+                    assert!(
+                        err < tol,
+                        "n={n} seed={seed} k={k} {precision} {kernels}: {err}"
+                    );
                 }
             }
         }

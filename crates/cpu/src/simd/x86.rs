@@ -1,6 +1,8 @@
-//! AVX2 + FMA kernels for x86-64. Every entry point is a `#[target_feature]` function
-//! that callers reach only after [`super::detected`] said yes; the vector helpers are
-//! `#[inline(always)]`, so they are compiled inside those entry points with AVX2 on.
+//! AVX2 + FMA kernels for x86-64, and the kernel bodies every x86 vector width shares.
+//! Every entry point is a `#[target_feature]` function that callers reach only after
+//! [`super::Isa::detect`] found the feature; the vector helpers and the kernel bodies
+//! are `#[inline(always)]`, so they are compiled inside those entry points with the
+//! entry point's features on (AVX2 here, AVX-512 in [`super::avx512`]).
 //!
 //! Amplitudes stay interleaved (re, im). A complex multiply-accumulate `m * x` is two
 //! FMAs: `re(m) * x` and `im(m) * swap(x)` accumulated apart, then one `addsub`.
@@ -118,7 +120,7 @@ pub(super) struct F32x4(__m256);
 
 /// Reads the 8 bytes of one complex64 as an f64 bit pattern.
 #[inline(always)]
-unsafe fn c32_bits(p: *const Complex<f32>) -> f64 {
+pub(super) unsafe fn c32_bits(p: *const Complex<f32>) -> f64 {
     unsafe { std::ptr::read_unaligned(p as *const f64) }
 }
 
@@ -260,7 +262,7 @@ impl Lanes for F32x2 {
 
 /// `m * x` for complex `m` split into its duplicated parts `mre`, `mim`.
 #[inline(always)]
-unsafe fn cmul<V: Lanes>(mre: V, mim: V, x: V) -> V {
+pub(super) unsafe fn cmul<V: Lanes>(mre: V, mim: V, x: V) -> V {
     unsafe { V::addsub(V::mul(mre, x), V::mul(mim, x.swap())) }
 }
 
@@ -270,7 +272,7 @@ unsafe fn cmul<V: Lanes>(mre: V, mim: V, x: V) -> V {
 /// vector of the rows' real parts and one of their imaginary parts (see
 /// [`super::pack_rows`]). With `contig`, each chunk's rows are adjacent in memory.
 #[inline(always)]
-unsafe fn dense_groups<V: Lanes, const D: usize>(
+pub(super) unsafe fn dense_groups<V: Lanes, const D: usize>(
     p: *mut Complex<V::S>,
     wbase: usize,
     bases: Bases,
@@ -314,7 +316,7 @@ unsafe fn dense_groups<V: Lanes, const D: usize>(
 /// broadcast or scatter is needed. `coef` holds, for each entry `(r, s)`, its real part
 /// splat over one vector and then its imaginary part (see [`super::pack_splat`]).
 #[inline(always)]
-unsafe fn dense_across<V: Lanes, const D: usize>(
+pub(super) unsafe fn dense_across<V: Lanes, const D: usize>(
     p: *mut Complex<V::S>,
     wbase: usize,
     bases: Bases,
@@ -347,9 +349,9 @@ unsafe fn dense_across<V: Lanes, const D: usize>(
 }
 
 macro_rules! across_entry {
-    ($name:ident, $lanes:ty) => {
-        /// Dense groups of one window, `ROWS` neighbouring groups per vector (AVX2 + FMA).
-        #[target_feature(enable = "avx2,fma")]
+    ($name:ident, $lanes:ty, $feat:literal) => {
+        #[doc = concat!("Dense groups of one window, `ROWS` neighbouring groups per vector (", $feat, ").")]
+        #[target_feature(enable = $feat)]
         pub(super) unsafe fn $name<const D: usize>(
             p: *mut Complex<<$lanes as Lanes>::S>,
             wbase: usize,
@@ -361,13 +363,14 @@ macro_rules! across_entry {
         }
     };
 }
-across_entry!(across_f64, F64x2);
-across_entry!(across_f32, F32x4);
+pub(super) use across_entry;
+across_entry!(across_f64, F64x2, "avx2,fma");
+across_entry!(across_f32, F32x4, "avx2,fma");
 
 macro_rules! dense_entry {
-    ($name:ident, $lanes:ty) => {
-        /// Dense groups of one window, for group size `D` (AVX2 + FMA).
-        #[target_feature(enable = "avx2,fma")]
+    ($name:ident, $lanes:ty, $feat:literal) => {
+        #[doc = concat!("Dense groups of one window, for group size `D` (", $feat, ").")]
+        #[target_feature(enable = $feat)]
         pub(super) unsafe fn $name<const D: usize>(
             p: *mut Complex<<$lanes as Lanes>::S>,
             wbase: usize,
@@ -380,13 +383,19 @@ macro_rules! dense_entry {
         }
     };
 }
-dense_entry!(dense_f64, F64x2);
-dense_entry!(dense_f32x4, F32x4);
-dense_entry!(dense_f32x2, F32x2);
+pub(super) use dense_entry;
+dense_entry!(dense_f64, F64x2, "avx2,fma");
+dense_entry!(dense_f32x4, F32x4, "avx2,fma");
+dense_entry!(dense_f32x2, F32x2, "avx2,fma");
 
 /// One-qubit matrix `m` on matching half-blocks `lo`, `hi` (length a multiple of ROWS).
 #[inline(always)]
-unsafe fn pair<V: Lanes>(lo: *mut V::S, hi: *mut V::S, len: usize, m: &[Complex<V::S>; 4]) {
+pub(super) unsafe fn pair<V: Lanes>(
+    lo: *mut V::S,
+    hi: *mut V::S,
+    len: usize,
+    m: &[Complex<V::S>; 4],
+) {
     unsafe {
         let re = m.map(|z| V::splat(z.re));
         let im = m.map(|z| V::splat(z.im));
@@ -411,7 +420,7 @@ unsafe fn pair<V: Lanes>(lo: *mut V::S, hi: *mut V::S, len: usize, m: &[Complex<
 
 /// `run[j] *= f` for every `j` (length a multiple of ROWS).
 #[inline(always)]
-unsafe fn scale<V: Lanes>(p: *mut V::S, len: usize, f: Complex<V::S>) {
+pub(super) unsafe fn scale<V: Lanes>(p: *mut V::S, len: usize, f: Complex<V::S>) {
     unsafe {
         let (re, im) = (V::splat(f.re), V::splat(f.im));
         let mut j = 0;
@@ -424,7 +433,7 @@ unsafe fn scale<V: Lanes>(p: *mut V::S, len: usize, f: Complex<V::S>) {
 
 /// `run[j] *= table[hi | low[j]]` for a run of up to 256 amplitudes (a multiple of ROWS).
 #[inline(always)]
-unsafe fn diag_table<V: Lanes>(
+pub(super) unsafe fn diag_table<V: Lanes>(
     p: *mut Complex<V::S>,
     len: usize,
     table: *const Complex<V::S>,
@@ -443,9 +452,9 @@ unsafe fn diag_table<V: Lanes>(
 }
 
 macro_rules! elementwise_entries {
-    ($pair:ident, $scale:ident, $diag:ident, $lanes:ty) => {
-        /// One-qubit matrix on half-block pairs (AVX2 + FMA).
-        #[target_feature(enable = "avx2,fma")]
+    ($pair:ident, $scale:ident, $diag:ident, $lanes:ty, $feat:literal) => {
+        #[doc = concat!("One-qubit matrix on half-block pairs (", $feat, ").")]
+        #[target_feature(enable = $feat)]
         pub(super) unsafe fn $pair(
             lo: *mut <$lanes as Lanes>::S,
             hi: *mut <$lanes as Lanes>::S,
@@ -455,8 +464,8 @@ macro_rules! elementwise_entries {
             unsafe { pair::<$lanes>(lo, hi, len, m) }
         }
 
-        /// Multiplies a run by one factor (AVX2 + FMA).
-        #[target_feature(enable = "avx2,fma")]
+        #[doc = concat!("Multiplies a run by one factor (", $feat, ").")]
+        #[target_feature(enable = $feat)]
         pub(super) unsafe fn $scale(
             p: *mut <$lanes as Lanes>::S,
             len: usize,
@@ -465,8 +474,8 @@ macro_rules! elementwise_entries {
             unsafe { scale::<$lanes>(p, len, f) }
         }
 
-        /// Multiplies a run by gathered diagonal entries (AVX2 + FMA).
-        #[target_feature(enable = "avx2,fma")]
+        #[doc = concat!("Multiplies a run by gathered diagonal entries (", $feat, ").")]
+        #[target_feature(enable = $feat)]
         pub(super) unsafe fn $diag(
             p: *mut Complex<<$lanes as Lanes>::S>,
             len: usize,
@@ -478,5 +487,6 @@ macro_rules! elementwise_entries {
         }
     };
 }
-elementwise_entries!(pair_f64, scale_f64, diag_f64, F64x2);
-elementwise_entries!(pair_f32, scale_f32, diag_f32, F32x4);
+pub(super) use elementwise_entries;
+elementwise_entries!(pair_f64, scale_f64, diag_f64, F64x2, "avx2,fma");
+elementwise_entries!(pair_f32, scale_f32, diag_f32, F32x4, "avx2,fma");
