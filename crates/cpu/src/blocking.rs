@@ -135,19 +135,22 @@ impl Tiling {
                     .fold(0, |o, (k, &h)| o | (((j >> k) & 1) << h))
             })
             .collect();
-        exec.for_each_index(tiles, 1, |t| {
+        // One scratch tile per task, reused by its tiles (a fresh allocation per tile
+        // is an mmap and page faults at this size).
+        let init = || Vec::<Complex<T>>::with_capacity(tile);
+        exec.for_each_index_with(tiles, 1, init, |scratch, t| {
             let mut base = t << low;
             for &h in high {
                 let below = base & ((1usize << h) - 1);
                 base = below | ((base ^ below) << 1);
             }
-            let mut scratch: Vec<Complex<T>> = Vec::with_capacity(tile);
+            scratch.clear();
             for &o in &offsets {
                 // SAFETY: the blocks of tile `t` belong to this task alone.
                 let src = unsafe { std::slice::from_raw_parts(ptr.at(base + o), block) };
                 scratch.extend_from_slice(src);
             }
-            prepared.iter().for_each(|p| p.apply(serial, &mut scratch));
+            prepared.iter().for_each(|p| p.apply(serial, scratch));
             for (j, &o) in offsets.iter().enumerate() {
                 // SAFETY: as above.
                 let dst = unsafe { std::slice::from_raw_parts_mut(ptr.at(base + o), block) };

@@ -62,6 +62,30 @@ impl Exec<'_> {
         }
     }
 
+    /// Calls `f(&mut scratch, i)` for `i` in `[0, count)` like
+    /// [`Exec::for_each_index`], with a scratch value made by `init` once per task
+    /// (rayon split) rather than once per item.
+    pub(crate) fn for_each_index_with<S>(
+        &self,
+        count: usize,
+        grain: usize,
+        init: impl Fn() -> S + Sync + Send,
+        f: impl Fn(&mut S, usize) + Sync + Send,
+    ) {
+        match self.pool {
+            Some(pool) if count > grain => pool.install(|| {
+                (0..count)
+                    .into_par_iter()
+                    .with_min_len(grain.max(1))
+                    .for_each_init(&init, &f)
+            }),
+            _ => {
+                let mut scratch = init();
+                (0..count).for_each(|i| f(&mut scratch, i))
+            }
+        }
+    }
+
     /// Maps `f(start, end)` over chunks of `[0, total)` and combines with `reduce`.
     pub(crate) fn map_reduce<R: Send>(
         &self,

@@ -66,6 +66,8 @@ pub(crate) enum Prepared<T: Real> {
     DiagTable {
         gather: BitGather,
         table: Vec<Complex<T>>,
+        /// The lowest qubit the table depends on.
+        lowest: u32,
     },
     /// Diagonal with too many controls for a table: only the controlled part is visited.
     DiagSparse { plan: Plan, d: Vec<Complex<T>> },
@@ -155,6 +157,7 @@ impl<T: Real> Prepared<T> {
         Prepared::DiagTable {
             gather: BitGather::new(num_qubits, &qs),
             table,
+            lowest: qs.iter().copied().min().unwrap_or(0),
         }
     }
 
@@ -228,7 +231,11 @@ impl<T: Real> Prepared<T> {
                     scale(hi, d1);
                 });
             }
-            Prepared::DiagTable { gather, table } => {
+            Prepared::DiagTable {
+                gather,
+                table,
+                lowest,
+            } => {
                 let ptr = SharedMut::new(amps);
                 let len = amps.len();
                 exec.for_each_index(len.div_ceil(256), (exec.chunk / 256).max(1), |blk| {
@@ -242,7 +249,7 @@ impl<T: Real> Prepared<T> {
                     if let Some(isa) = exec.simd {
                         // SAFETY: the SIMD kernels run only where supported; the table
                         // covers every gathered index.
-                        unsafe { simd::diag_table(isa, run, table, hi, low) }
+                        unsafe { simd::diag_table(isa, run, table, hi, low, *lowest) }
                     } else {
                         for (j, a) in run.iter_mut().enumerate() {
                             *a = *a * table[hi | low[j] as usize];

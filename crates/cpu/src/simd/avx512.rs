@@ -6,7 +6,7 @@
 //! AVX-512 has no `addsub`; `a -/+ b` is one `fmaddsub(a, 1, b)`.
 
 use super::x86::{
-    across_entry, c32_bits, dense_across, dense_entry, dense_groups, diag_table,
+    across_entry, c32_bits, dense_across, dense_entry, dense_groups, diag_runs, diag_table,
     elementwise_entries, pair, scale, Lanes,
 };
 use crate::layout::Bases;
@@ -178,5 +178,19 @@ across_entry!(across_f64, F64x4, "avx512f,avx2,fma");
 across_entry!(across_f32, F32x8, "avx512f,avx2,fma");
 dense_entry!(dense_f64, F64x4, "avx512f,avx2,fma");
 dense_entry!(dense_f32, F32x8, "avx512f,avx2,fma");
-elementwise_entries!(pair_f64, scale_f64, diag_f64, F64x4, "avx512f,avx2,fma");
-elementwise_entries!(pair_f32, scale_f32, diag_f32, F32x8, "avx512f,avx2,fma");
+elementwise_entries!(
+    pair_f64,
+    scale_f64,
+    diag_f64,
+    runs_f64,
+    F64x4,
+    "avx512f,avx2,fma"
+);
+elementwise_entries!(
+    pair_f32,
+    scale_f32,
+    diag_f32,
+    runs_f32,
+    F32x8,
+    "avx512f,avx2,fma"
+);

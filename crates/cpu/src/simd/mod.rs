@@ -291,7 +291,9 @@ pub(crate) unsafe fn scale<T: Real>(isa: Isa, run: &mut [Complex<T>], f: Complex
     run[body..].iter_mut().for_each(|a| *a = *a * f);
 }
 
-/// Multiplies `run[j]` by `table[hi | low[j]]` (a run of at most 256 amplitudes).
+/// Multiplies `run[j]` by `table[hi | low[j]]` (a run of at most 256 amplitudes, starting
+/// at a multiple of 256). `lowest_qubit` is the lowest qubit the table depends on: at or
+/// above the vector width, each vector takes one broadcast entry instead of a gather.
 ///
 /// # Safety
 /// `isa` is supported; `table` has an entry for every index formed.
@@ -301,6 +303,7 @@ pub(crate) unsafe fn diag_table<T: Real>(
     table: &[Complex<T>],
     hi: usize,
     low: &[u32; 256],
+    lowest_qubit: u32,
 ) {
     let lanes = isa.lanes::<T>();
     let body = run.len() / lanes * lanes;
@@ -308,19 +311,22 @@ pub(crate) unsafe fn diag_table<T: Real>(
     unsafe {
         let (p, t) = (run.as_mut_ptr(), table.as_ptr());
         let wide = isa == Isa::Avx512;
+        let runs = (1usize << lowest_qubit.min(16)) >= lanes;
         if T::IS_F64 {
             let (p, t) = (p as *mut Complex<f64>, t as *const Complex<f64>);
-            if wide {
-                avx512::diag_f64(p, body, t, hi, low)
-            } else {
-                x86::diag_f64(p, body, t, hi, low)
+            match (wide, runs) {
+                (true, true) => avx512::runs_f64(p, body, t, hi, low),
+                (true, false) => avx512::diag_f64(p, body, t, hi, low),
+                (false, true) => x86::runs_f64(p, body, t, hi, low),
+                (false, false) => x86::diag_f64(p, body, t, hi, low),
             }
         } else {
             let (p, t) = (p as *mut Complex<f32>, t as *const Complex<f32>);
-            if wide {
-                avx512::diag_f32(p, body, t, hi, low)
-            } else {
-                x86::diag_f32(p, body, t, hi, low)
+            match (wide, runs) {
+                (true, true) => avx512::runs_f32(p, body, t, hi, low),
+                (true, false) => avx512::diag_f32(p, body, t, hi, low),
+                (false, true) => x86::runs_f32(p, body, t, hi, low),
+                (false, false) => x86::diag_f32(p, body, t, hi, low),
             }
         }
     }

@@ -451,8 +451,30 @@ pub(super) unsafe fn diag_table<V: Lanes>(
     }
 }
 
+/// `run[j] *= table[hi | low[j]]` where `low[j]` is the same for the `ROWS` slots of
+/// each vector (every diagonal qubit at or above `log2(ROWS)`): one broadcast entry per
+/// vector instead of a gather.
+#[inline(always)]
+pub(super) unsafe fn diag_runs<V: Lanes>(
+    p: *mut Complex<V::S>,
+    len: usize,
+    table: *const Complex<V::S>,
+    hi: usize,
+    low: &[u32; 256],
+) {
+    unsafe {
+        let mut j = 0;
+        while j < len {
+            let f = *table.add(hi | low[j] as usize);
+            let x = V::load(p.add(j) as *const V::S);
+            cmul(V::splat(f.re), V::splat(f.im), x).store(p.add(j) as *mut V::S);
+            j += V::ROWS;
+        }
+    }
+}
+
 macro_rules! elementwise_entries {
-    ($pair:ident, $scale:ident, $diag:ident, $lanes:ty, $feat:literal) => {
+    ($pair:ident, $scale:ident, $diag:ident, $runs:ident, $lanes:ty, $feat:literal) => {
         #[doc = concat!("One-qubit matrix on half-block pairs (", $feat, ").")]
         #[target_feature(enable = $feat)]
         pub(super) unsafe fn $pair(
@@ -485,8 +507,20 @@ macro_rules! elementwise_entries {
         ) {
             unsafe { diag_table::<$lanes>(p, len, table, hi, low) }
         }
+
+        #[doc = concat!("Multiplies a run by one diagonal entry per vector (", $feat, ").")]
+        #[target_feature(enable = $feat)]
+        pub(super) unsafe fn $runs(
+            p: *mut Complex<<$lanes as Lanes>::S>,
+            len: usize,
+            table: *const Complex<<$lanes as Lanes>::S>,
+            hi: usize,
+            low: &[u32; 256],
+        ) {
+            unsafe { diag_runs::<$lanes>(p, len, table, hi, low) }
+        }
     };
 }
 pub(super) use elementwise_entries;
-elementwise_entries!(pair_f64, scale_f64, diag_f64, F64x2, "avx2,fma");
-elementwise_entries!(pair_f32, scale_f32, diag_f32, F32x4, "avx2,fma");
+elementwise_entries!(pair_f64, scale_f64, diag_f64, runs_f64, F64x2, "avx2,fma");
+elementwise_entries!(pair_f32, scale_f32, diag_f32, runs_f32, F32x4, "avx2,fma");
