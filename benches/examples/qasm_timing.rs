@@ -3,7 +3,8 @@
 //!
 //! `cargo run --release -p ferroq-bench --example qasm_timing -- FILE [REPS] [FUSION]
 //! [single|double]` (FUSION: largest fused block in qubits, default the backend's
-//! choice; `FERROQ_KERNELS` picks the kernel family).
+//! choice; `FERROQ_KERNELS` picks the kernel family, `CACHE_BLOCK_BYTES` the cache
+//! block, 0 for none).
 
 use ferroq::{compile, Backend, CompileOptions, CpuBackend, CpuOptions, Op, Precision};
 use std::collections::BTreeMap;
@@ -20,9 +21,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some("single") => Precision::Single,
         _ => Precision::Double,
     };
+    let defaults = CpuOptions::default();
+    let cache_block_bytes = match std::env::var("CACHE_BLOCK_BYTES") {
+        Ok(v) => v.parse()?,
+        Err(_) => defaults.cache_block_bytes,
+    };
     let backend = CpuBackend::new(CpuOptions {
         precision,
-        ..CpuOptions::default()
+        cache_block_bytes,
+        ..defaults
     })?;
     let circuit = ferroq::qasm::parse_file(&path)?;
     let mut options = backend.compile_options();

@@ -30,6 +30,7 @@ fn cpu_forced_parallel(precision: Precision) -> CpuBackend {
         parallel_threshold: 0,
         parallel_chunk: 8,
         cache_block_bytes: 512,
+        cache_block_min_state_bytes: Some(0),
         ..Default::default()
     })
     .expect("CPU backend")

@@ -68,6 +68,7 @@ fn tuned_paths_match_the_serial_path() {
                 parallel_threshold: 1,
                 parallel_chunk: 8,
                 cache_block_bytes: 8 * std::mem::size_of::<f64>() * 2,
+                cache_block_min_state_bytes: Some(0),
                 kernels,
                 ..Default::default()
             })
