@@ -179,7 +179,7 @@ impl CpuBackend {
     fn placement(&self, num_qubits: u32, serial: bool) -> Placement {
         let parallel =
             !serial && num_qubits >= self.options.parallel_threshold && self.threads() > 1;
-        let state_bytes = (self.options.precision.amplitude_bytes() as u64) << num_qubits;
+        let state_bytes = self.options.precision.amplitude_bytes() << num_qubits;
         Placement {
             pool: parallel.then(|| self.pool.clone()),
             chunk: self.options.parallel_chunk,
