@@ -110,7 +110,7 @@ impl Tiling {
                 } => {
                     let t: Vec<u32> = targets.iter().map(map).collect();
                     let c: Vec<u32> = controls.iter().map(map).collect();
-                    Ok(Prepared::diagonal(local_n, &t, &c, diag))
+                    Ok(Prepared::diagonal(local_n, &t, &c, diag, exec.simd))
                 }
                 _ => unreachable!("runs hold unitary ops only"),
             })

@@ -68,6 +68,9 @@ pub(crate) enum Prepared<T: Real> {
         table: Vec<Complex<T>>,
         /// The lowest qubit the table depends on.
         lowest: u32,
+        /// The table expanded per vector lane (SIMD, low qubits; see
+        /// [`simd::lane_table`]).
+        lanes: Option<Vec<Complex<T>>>,
     },
     /// Diagonal with too many controls for a table: only the controlled part is visited.
     DiagSparse { plan: Plan, d: Vec<Complex<T>> },
@@ -121,12 +124,14 @@ impl<T: Real> Prepared<T> {
         Ok(Prepared::Dense { plan, m, k, simd })
     }
 
-    /// Prepares a diagonal op for states of `num_qubits` qubits.
+    /// Prepares a diagonal op for states of `num_qubits` qubits; with a kernel family
+    /// `simd`, also in that family's layout where it has one.
     pub(crate) fn diagonal(
         num_qubits: u32,
         targets: &[u32],
         controls: &[u32],
         diag: &[Complex64],
+        simd: Option<Isa>,
     ) -> Self {
         let d: Vec<Complex<T>> = diag.iter().map(|z| cast(*z)).collect();
         let one = Complex::new(T::one(), T::zero());
@@ -153,11 +158,15 @@ impl<T: Real> Prepared<T> {
                     one
                 }
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let gather = BitGather::new(num_qubits, &qs);
+        let lowest = qs.iter().copied().min().unwrap_or(0);
+        let lanes = simd.and_then(|isa| simd::lane_table(isa, &table, gather.low(), lowest));
         Prepared::DiagTable {
-            gather: BitGather::new(num_qubits, &qs),
+            gather,
             table,
-            lowest: qs.iter().copied().min().unwrap_or(0),
+            lowest,
+            lanes,
         }
     }
 
@@ -235,6 +244,7 @@ impl<T: Real> Prepared<T> {
                 gather,
                 table,
                 lowest,
+                lanes,
             } => {
                 let ptr = SharedMut::new(amps);
                 let len = amps.len();
@@ -246,7 +256,11 @@ impl<T: Real> Prepared<T> {
                     let run = unsafe {
                         std::slice::from_raw_parts_mut(ptr.at(start), 256.min(len - start))
                     };
-                    if let Some(isa) = exec.simd {
+                    if let (Some(isa), Some(factors)) = (exec.simd, lanes) {
+                        // SAFETY: the SIMD kernels run only where supported; the lane
+                        // table was built for this family and diagonal.
+                        unsafe { simd::diag_lane_table(isa, run, factors, hi, low) }
+                    } else if let Some(isa) = exec.simd {
                         // SAFETY: the SIMD kernels run only where supported; the table
                         // covers every gathered index.
                         unsafe { simd::diag_table(isa, run, table, hi, low, *lowest) }

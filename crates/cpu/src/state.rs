@@ -167,7 +167,9 @@ fn prepare<T: Real>(op: &Op, num_qubits: u32, simd: Option<Isa>) -> Result<Prepa
             targets,
             controls,
             diag,
-        } => Ok(Prepared::diagonal(num_qubits, targets, controls, diag)),
+        } => Ok(Prepared::diagonal(
+            num_qubits, targets, controls, diag, simd,
+        )),
         other => Err(Error::invalid(format!(
             "only unitary ops can be applied as a run, got {other:?}"
         ))),

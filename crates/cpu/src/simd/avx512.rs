@@ -6,8 +6,8 @@
 //! AVX-512 has no `addsub`; `a -/+ b` is one `fmaddsub(a, 1, b)`.
 
 use super::x86::{
-    across_entry, c32_bits, dense_across, dense_entry, dense_groups, diag_runs, diag_table,
-    elementwise_entries, pair, scale, Lanes,
+    across_entry, c32_bits, dense_across, dense_entry, dense_groups, diag_lanes, diag_runs,
+    diag_table, elementwise_entries, pair, scale, Lanes,
 };
 use crate::layout::Bases;
 use num_complex::Complex;
@@ -183,6 +183,7 @@ elementwise_entries!(
     scale_f64,
     diag_f64,
     runs_f64,
+    lanes_f64,
     F64x4,
     "avx512f,avx2,fma"
 );
@@ -191,6 +192,7 @@ elementwise_entries!(
     scale_f32,
     diag_f32,
     runs_f32,
+    lanes_f32,
     F32x8,
     "avx512f,avx2,fma"
 );

@@ -291,6 +291,70 @@ pub(crate) unsafe fn scale<T: Real>(isa: Isa, run: &mut [Complex<T>], f: Complex
     run[body..].iter_mut().for_each(|a| *a = *a * f);
 }
 
+/// Largest diagonal (in qubits) expanded per vector lane by [`lane_table`].
+const MAX_LANE_TABLE_QUBITS: usize = 10;
+
+/// A diagonal table expanded per vector lane, for diagonals on a qubit below the vector
+/// width (where a vector's factors differ lane by lane): entry `idx * lanes + l` is
+/// `table[idx | low[l]]`, so the factors of the vector at position `j` (a multiple of
+/// `lanes`) are one contiguous load at `(hi | low[j]) * lanes`. `None` where it does
+/// not pay: every qubit at or above the vector width (one broadcast per vector does), or
+/// a table too large to keep in L1/L2.
+pub(crate) fn lane_table<T: Real>(
+    isa: Isa,
+    table: &[Complex<T>],
+    low: &[u32; 256],
+    lowest_qubit: u32,
+) -> Option<Vec<Complex<T>>> {
+    let lanes = isa.lanes::<T>();
+    let small = table.len() <= 1 << MAX_LANE_TABLE_QUBITS;
+    ((1usize << lowest_qubit.min(16)) < lanes && small).then(|| {
+        (0..table.len())
+            .flat_map(|idx| (0..lanes).map(move |l| table[idx | low[l] as usize]))
+            .collect()
+    })
+}
+
+/// Multiplies `run[j]` by the factors of a [`lane_table`] (a run of at most 256
+/// amplitudes, starting at a multiple of 256).
+///
+/// # Safety
+/// `isa` is supported; `factors` came from [`lane_table`] for `isa` and this diagonal.
+pub(crate) unsafe fn diag_lane_table<T: Real>(
+    isa: Isa,
+    run: &mut [Complex<T>],
+    factors: &[Complex<T>],
+    hi: usize,
+    low: &[u32; 256],
+) {
+    let lanes = isa.lanes::<T>();
+    let body = run.len() / lanes * lanes;
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        let (p, t) = (run.as_mut_ptr(), factors.as_ptr());
+        let wide = isa == Isa::Avx512;
+        if T::IS_F64 {
+            let (p, t) = (p as *mut Complex<f64>, t as *const Complex<f64>);
+            if wide {
+                avx512::lanes_f64(p, body, t, hi, low)
+            } else {
+                x86::lanes_f64(p, body, t, hi, low)
+            }
+        } else {
+            let (p, t) = (p as *mut Complex<f32>, t as *const Complex<f32>);
+            if wide {
+                avx512::lanes_f32(p, body, t, hi, low)
+            } else {
+                x86::lanes_f32(p, body, t, hi, low)
+            }
+        }
+    }
+    for j in body..run.len() {
+        let base = (hi | low[j - j % lanes] as usize) * lanes;
+        run[j] = run[j] * factors[base + j % lanes];
+    }
+}
+
 /// Multiplies `run[j]` by `table[hi | low[j]]` (a run of at most 256 amplitudes, starting
 /// at a multiple of 256). `lowest_qubit` is the lowest qubit the table depends on: at or
 /// above the vector width, each vector takes one broadcast entry instead of a gather.

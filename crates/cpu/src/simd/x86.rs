@@ -473,8 +473,30 @@ pub(super) unsafe fn diag_runs<V: Lanes>(
     }
 }
 
+/// `run[j] *= factors[(hi | low[j]) * ROWS + j % ROWS]` for vectors at multiples of
+/// `ROWS`: the diagonal expanded per vector lane (see [`super::lane_table`]), one vector
+/// load of factors per vector of amplitudes instead of a gather.
+#[inline(always)]
+pub(super) unsafe fn diag_lanes<V: Lanes>(
+    p: *mut Complex<V::S>,
+    len: usize,
+    factors: *const Complex<V::S>,
+    hi: usize,
+    low: &[u32; 256],
+) {
+    unsafe {
+        let mut j = 0;
+        while j < len {
+            let f = V::load(factors.add((hi | low[j] as usize) * V::ROWS) as *const V::S);
+            let x = V::load(p.add(j) as *const V::S);
+            cmul(f.dup_re(), f.dup_im(), x).store(p.add(j) as *mut V::S);
+            j += V::ROWS;
+        }
+    }
+}
+
 macro_rules! elementwise_entries {
-    ($pair:ident, $scale:ident, $diag:ident, $runs:ident, $lanes:ty, $feat:literal) => {
+    ($pair:ident, $scale:ident, $diag:ident, $runs:ident, $dl:ident, $lanes:ty, $feat:literal) => {
         #[doc = concat!("One-qubit matrix on half-block pairs (", $feat, ").")]
         #[target_feature(enable = $feat)]
         pub(super) unsafe fn $pair(
@@ -519,8 +541,20 @@ macro_rules! elementwise_entries {
         ) {
             unsafe { diag_runs::<$lanes>(p, len, table, hi, low) }
         }
+
+        #[doc = concat!("Multiplies a run by lane-expanded diagonal factors (", $feat, ").")]
+        #[target_feature(enable = $feat)]
+        pub(super) unsafe fn $dl(
+            p: *mut Complex<<$lanes as Lanes>::S>,
+            len: usize,
+            factors: *const Complex<<$lanes as Lanes>::S>,
+            hi: usize,
+            low: &[u32; 256],
+        ) {
+            unsafe { diag_lanes::<$lanes>(p, len, factors, hi, low) }
+        }
     };
 }
 pub(super) use elementwise_entries;
-elementwise_entries!(pair_f64, scale_f64, diag_f64, runs_f64, F64x2, "avx2,fma");
-elementwise_entries!(pair_f32, scale_f32, diag_f32, runs_f32, F32x4, "avx2,fma");
+elementwise_entries!(pair_f64, scale_f64, diag_f64, runs_f64, lanes_f64, F64x2, "avx2,fma");
+elementwise_entries!(pair_f32, scale_f32, diag_f32, runs_f32, lanes_f32, F32x4, "avx2,fma");
