@@ -179,11 +179,13 @@ impl CpuBackend {
     fn placement(&self, num_qubits: u32, serial: bool) -> Placement {
         let parallel =
             !serial && num_qubits >= self.options.parallel_threshold && self.threads() > 1;
-        let state_bytes = self.options.precision.amplitude_bytes() << num_qubits;
+        // u128 and a capped shift: placements are also made for states too large to exist.
+        let state_bytes =
+            u128::from(self.options.precision.amplitude_bytes()) << num_qubits.min(64);
         Placement {
             pool: parallel.then(|| self.pool.clone()),
             chunk: self.options.parallel_chunk,
-            cache_block_bytes: if state_bytes <= self.block_above {
+            cache_block_bytes: if state_bytes <= u128::from(self.block_above) {
                 0
             } else {
                 self.options.cache_block_bytes
