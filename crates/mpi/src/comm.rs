@@ -111,8 +111,8 @@ pub(crate) fn sum_u64(values: &mut [u64]) {
     world().all_reduce_into(&send[..], values, SystemOperation::sum());
 }
 
-/// `true` on every rank when `flag` is true on every rank.
-pub(crate) fn all_true(flag: bool) -> bool {
+/// `true` on every rank when `flag` is true on every rank (collective).
+pub fn all_true(flag: bool) -> bool {
     let mut out = 0u8;
     world().all_reduce_into(&u8::from(!flag), &mut out, SystemOperation::max());
     out == 0

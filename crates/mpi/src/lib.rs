@@ -22,13 +22,19 @@
 //! the same order (the SPMD style of MPI). MPI is initialised on first use and
 //! finalised at process exit.
 
+//!
+//! Everything here is behind the crate feature `mpi` (on through the facade's `mpi`
+//! feature); without it the crate is empty and needs no MPI library.
+
+#![cfg(feature = "mpi")]
+
 mod comm;
 mod exchange;
 mod layout;
 mod readout;
 mod state;
 
-pub use comm::{bytes_sent, exchanges, finalize, world_rank_size};
+pub use comm::{all_true as all_ranks, bytes_sent, exchanges, finalize, world_rank_size};
 pub use exchange::DEFAULT_CHUNK;
 pub use state::MpiState;
 

@@ -6,7 +6,8 @@ use crate::comm;
 use crate::state::{agree, check_qubit, MpiState};
 use ferroq_core::memory::check_host_bytes;
 use ferroq_core::{
-    Complex32, Complex64, Error, Observable, Pauli, PauliTerm, Result, StatePrimitives, StateVector,
+    Complex32, Complex64, Error, Interrupt, Matrix, Observable, Op, Pauli, PauliTerm, Result,
+    StatePrimitives, StateVector,
 };
 
 impl MpiState {
@@ -135,7 +136,12 @@ impl MpiState {
                     None => {
                         *value += self.local_expectation(&group)?;
                         group = Observable::new();
-                        self.localize(&Self::flipped(term), &[])?;
+                        let flipped = Self::flipped(term);
+                        if flipped.len() as u32 > self.local_qubits() {
+                            *value += self.rotated_expectation(term)?;
+                            continue;
+                        }
+                        self.localize(&flipped, &[])?;
                         self.local_term(term)?
                             .ok_or_else(|| Error::invalid("a term stayed global"))?
                     }
@@ -149,6 +155,50 @@ impl MpiState {
         }
         comm::sum_f64(&mut values);
         Ok(values)
+    }
+
+    /// This slice's part of `<term>` for a term with X or Y on more qubits than a rank
+    /// holds locally: the state is rotated so the term becomes a Z string (H for X,
+    /// H·S† for Y, exchanging qubits in as gates need), the Z string is read without
+    /// communication, and the rotation is undone.
+    fn rotated_expectation(&self, term: &PauliTerm) -> Result<f64> {
+        let r = std::f64::consts::FRAC_1_SQRT_2;
+        let m = |d: [Complex64; 4]| Matrix::new(2, d.map(|z| z * r).to_vec());
+        let (one, i) = (Complex64::new(1.0, 0.0), Complex64::new(0.0, 1.0));
+        let h = m([one, one, one, -one])?;
+        let h_sdg = m([one, -i, one, i])?;
+        let s_h = m([one, one, i, -i])?;
+        let dense = |q: u32, matrix: &Matrix| Op::Dense {
+            targets: vec![q],
+            controls: vec![],
+            matrix: matrix.clone(),
+        };
+        let (mut forward, mut back) = (Vec::new(), Vec::new());
+        let mut zs = Vec::new();
+        for &(pauli, q) in &term.ops {
+            match pauli {
+                Pauli::X => {
+                    forward.push(dense(q, &h));
+                    back.push(dense(q, &h));
+                }
+                Pauli::Y => {
+                    forward.push(dense(q, &h_sdg));
+                    back.push(dense(q, &s_h));
+                }
+                _ => {}
+            }
+            zs.push((Pauli::Z, q));
+        }
+        self.apply_ref(&forward, &Interrupt::none())?;
+        let z = self
+            .local_term(&PauliTerm::new(term.coeff, zs)?)?
+            .ok_or_else(|| Error::invalid("a Z string stayed global"))?;
+        let mut o = Observable::new();
+        o.add_term(z);
+        let value = self.local_expectation(&o)?;
+        back.reverse();
+        self.apply_ref(&back, &Interrupt::none())?;
+        Ok(value)
     }
 
     fn local_expectation(&self, o: &Observable) -> Result<f64> {

@@ -257,15 +257,52 @@ impl MpiState {
         })
     }
 
-    /// Runs `batch` on the slice (errors agreed between ranks) and empties it.
-    fn flush(&self, batch: &mut Vec<Op>) -> Result<()> {
-        let result = if batch.is_empty() {
+    /// Runs `batch` and then the phase `scalar` on the slice (errors agreed between
+    /// ranks) and resets both: done before every exchange, since a per-rank phase
+    /// belongs to the amplitudes the rank holds now.
+    fn flush(&self, batch: &mut Vec<Op>, scalar: &mut Complex64) -> Result<()> {
+        let one = Complex64::new(1.0, 0.0);
+        let result = if batch.is_empty() && *scalar == one {
             Ok(())
         } else {
-            self.local.borrow_mut().apply(batch, &Interrupt::none())
+            let mut local = self.local.borrow_mut();
+            let r = local.apply(batch, &Interrupt::none());
+            if *scalar != one {
+                r.and_then(|_| local.scale(*scalar))
+            } else {
+                r
+            }
         };
         batch.clear();
+        *scalar = one;
         agree(result)
+    }
+
+    /// [`StatePrimitives::apply`] through the `RefCell`s (reads rotate bases with it).
+    pub(crate) fn apply_ref(&self, ops: &[Op], interrupt: &Interrupt<'_>) -> Result<()> {
+        for op in ops {
+            check_op(op, self.n)?;
+        }
+        comm::check_interrupt(interrupt)?;
+        let mut batch = Vec::new();
+        let mut scalar = Complex64::new(1.0, 0.0);
+        for (i, op) in ops.iter().enumerate() {
+            if let Op::Dense { targets, .. } = op {
+                let needs = {
+                    let layout = self.layout.borrow();
+                    targets.iter().any(|&t| !layout.is_local(t))
+                };
+                if needs {
+                    self.flush(&mut batch, &mut scalar)?;
+                    comm::check_interrupt(interrupt)?;
+                    self.localize(targets, &ops[i + 1..])?;
+                }
+            }
+            if let Some(local) = self.local_op(op, &mut scalar)? {
+                batch.push(local);
+            }
+        }
+        self.flush(&mut batch, &mut scalar)
     }
 }
 
@@ -335,33 +372,7 @@ impl StatePrimitives for MpiState {
     /// needed furthest ahead in `ops`; controls and diagonal targets on global qubits
     /// are resolved per rank without communication.
     fn apply(&mut self, ops: &[Op], interrupt: &Interrupt<'_>) -> Result<()> {
-        for op in ops {
-            check_op(op, self.n)?;
-        }
-        comm::check_interrupt(interrupt)?;
-        let mut batch = Vec::new();
-        let mut scalar = Complex64::new(1.0, 0.0);
-        for (i, op) in ops.iter().enumerate() {
-            if let Op::Dense { targets, .. } = op {
-                let needs = {
-                    let layout = self.layout.borrow();
-                    targets.iter().any(|&t| !layout.is_local(t))
-                };
-                if needs {
-                    self.flush(&mut batch)?;
-                    comm::check_interrupt(interrupt)?;
-                    self.localize(targets, &ops[i + 1..])?;
-                }
-            }
-            if let Some(local) = self.local_op(op, &mut scalar)? {
-                batch.push(local);
-            }
-        }
-        self.flush(&mut batch)?;
-        if scalar != Complex64::new(1.0, 0.0) {
-            self.local.borrow_mut().scale(scalar)?;
-        }
-        Ok(())
+        self.apply_ref(ops, interrupt)
     }
 
     fn probability_one(&mut self, qubit: u32) -> Result<(f64, f64)> {
