@@ -190,6 +190,7 @@ impl PySimulator {
     fn threads(&self) -> Option<usize> {
         match self.inner.backend() {
             AnyBackend::Cpu(b) => Some(b.threads()),
+            AnyBackend::Mpi(b) => Some(b.threads()),
             AnyBackend::Wgpu(_) => None,
         }
     }

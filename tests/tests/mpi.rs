@@ -206,7 +206,10 @@ fn main() {
         let ok = catch_unwind(AssertUnwindSafe(check)).is_ok();
         // Every rank must agree; a check that failed on one rank fails everywhere.
         let all = ferroq_mpi::all_ranks(ok);
-        say(format!("test {name} ... {}", if all { "ok" } else { "FAILED" }));
+        say(format!(
+            "test {name} ... {}",
+            if all { "ok" } else { "FAILED" }
+        ));
         if all {
             passed += 1;
         } else {
@@ -231,7 +234,10 @@ fn main() {
     for (min_local, chunk) in [(2u32, 2usize), (2, 1 << 16)] {
         let b = backend(Precision::Double, min_local, chunk);
         for (name, check) in extra {
-            run(format!("mpi_exchange_l{min_local}_c{chunk}::{name}"), &|| check(&b));
+            run(
+                format!("mpi_exchange_l{min_local}_c{chunk}::{name}"),
+                &|| check(&b),
+            );
         }
     }
     say(format!(

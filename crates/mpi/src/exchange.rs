@@ -8,10 +8,6 @@ use crate::comm;
 use mpi::datatype::Equivalence;
 use num_complex::Complex;
 
-/// Amplitudes of one exchange chunk (2^16: 1 MiB of complex128), a default for
-/// [`MpiOptions::exchange_chunk`](crate::MpiOptions::exchange_chunk).
-pub const DEFAULT_CHUNK: usize = 1 << 16;
-
 /// Swaps local bit `p` of `amps` with the global bit the rank shares with `partner`,
 /// where this rank's value of that global bit is `bit`. `chunk` (a power of two) bounds
 /// the amplitudes moved per message and the scratch this takes.
