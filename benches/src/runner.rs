@@ -358,11 +358,11 @@ fn gradient_point(
     )
 }
 
-fn finish(
-    backend: &AnyBackend,
+fn finish<'a>(
+    backend: &'a AnyBackend,
     compile_s: f64,
     ops: usize,
-    mut once: Box<dyn FnMut() -> ferroq::Result<f64> + '_>,
+    mut once: Box<dyn FnMut() -> ferroq::Result<f64> + 'a>,
     config: &RunConfig,
 ) -> ferroq::Result<(f64, usize, Vec<f64>)> {
     // Under MPI every rank must take the same decisions (sample counts, skips): the

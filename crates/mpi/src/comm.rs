@@ -125,6 +125,13 @@ pub(crate) fn min_u64(value: u64) -> u64 {
     out
 }
 
+/// The largest `value` over all ranks.
+pub(crate) fn max_f64(value: f64) -> f64 {
+    let mut out = 0.0f64;
+    world().all_reduce_into(&value, &mut out, SystemOperation::max());
+    out
+}
+
 /// Every rank's `local` (equal lengths), concatenated in rank order into `out`.
 pub(crate) fn all_gather<T: Equivalence>(local: &[T], out: &mut [T]) {
     world().all_gather_into(local, out);
