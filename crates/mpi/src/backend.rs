@@ -7,7 +7,7 @@ use crate::MpiOptions;
 use ferroq_core::memory::HARD_MAX_QUBITS;
 use ferroq_core::{Backend, Capabilities, Error, Precision, Result};
 use ferroq_cpu::CpuBackend;
-use std::cell::RefCell;
+use std::sync::RwLock;
 
 /// The distributed backend (see the [crate docs](crate)).
 #[derive(Debug, Clone)]
@@ -166,8 +166,8 @@ impl Backend for MpiBackend {
             slice,
             leader: (self.rank as u64) >> global == 0,
             chunk: self.options.exchange_chunk,
-            local: RefCell::new(local),
-            layout: RefCell::new(Layout::identity(num_qubits, num_qubits - global)),
+            local: RwLock::new(local),
+            layout: RwLock::new(Layout::identity(num_qubits, num_qubits - global)),
         };
         if slice != 0 {
             ferroq_core::StatePrimitives::set_zero(&mut st)?;

@@ -3,7 +3,7 @@
 //! probabilities) so every rank returns the same value.
 
 use crate::comm;
-use crate::state::{agree, check_qubit, MpiState};
+use crate::state::{agree, check_qubit, mutref, rd, MpiState};
 use ferroq_core::memory::check_host_bytes;
 use ferroq_core::{
     Complex32, Complex64, Error, Interrupt, Matrix, Observable, Op, Pauli, PauliTerm, Result,
@@ -30,7 +30,7 @@ impl MpiState {
         let bytes = precision.state_bytes(self.n).unwrap_or(u128::MAX);
         self.check_buffer(bytes, "a copy of the state vector")?;
         self.normalize()?;
-        let local = self.local.borrow();
+        let local = rd(&self.local);
         Ok(match local.amplitudes() {
             StateVector::Single(v) => StateVector::Single(self.gather::<Complex32>(v)),
             StateVector::Double(v) => StateVector::Double(self.gather::<Complex64>(v)),
@@ -40,7 +40,7 @@ impl MpiState {
     pub(crate) fn gather_probabilities(&self) -> Result<Vec<f64>> {
         self.check_buffer(8u128 << self.n, "the probabilities")?;
         self.normalize()?;
-        let piece = self.local.borrow().probabilities()?;
+        let piece = rd(&self.local).probabilities()?;
         Ok(self.gather(&piece))
     }
 
@@ -57,7 +57,7 @@ impl MpiState {
             ));
         }
         self.check_buffer(8u128 << qubits.len(), "the marginal probabilities")?;
-        let layout = self.layout.borrow();
+        let layout = rd(&self.layout);
         let l = self.local_qubits();
         // Output bits taken from the local marginal, and those fixed by the rank.
         let mut local_positions = Vec::new();
@@ -73,7 +73,7 @@ impl MpiState {
             }
         }
         drop(layout);
-        let piece = self.local.borrow().marginal(&local_positions)?;
+        let piece = rd(&self.local).marginal(&local_positions)?;
         let mut out = vec![0.0; 1usize << qubits.len()];
         if self.leader {
             for (i, &w) in piece.iter().enumerate() {
@@ -92,7 +92,7 @@ impl MpiState {
     /// renamed to their positions, Z factors on global qubits folded into the sign;
     /// `None` when an X or Y factor is on a global qubit.
     fn local_term(&self, term: &PauliTerm) -> Result<Option<PauliTerm>> {
-        let layout = self.layout.borrow();
+        let layout = rd(&self.layout);
         let l = self.local_qubits();
         let mut coeff = term.coeff;
         let mut ops = Vec::with_capacity(term.ops.len());
@@ -205,7 +205,7 @@ impl MpiState {
         if o.terms().is_empty() {
             return Ok(0.0);
         }
-        Ok(self.local.borrow().expectations(std::slice::from_ref(o))?[0])
+        Ok(rd(&self.local).expectations(std::slice::from_ref(o))?[0])
     }
 
     /// `out = O|self>`: every qubit carrying an X or Y in some term is made local (an
@@ -230,11 +230,8 @@ impl MpiState {
                     .ok_or_else(|| Error::invalid("a term stayed global"))?,
             );
         }
-        *out.layout.get_mut() = self.layout.borrow().clone();
-        let result = self
-            .local
-            .borrow()
-            .apply_observable(&local, out.local.get_mut());
+        *mutref(&mut out.layout) = rd(&self.layout).clone();
+        let result = rd(&self.local).apply_observable(&local, mutref(&mut out.local));
         agree(result)
     }
 
@@ -250,7 +247,7 @@ impl MpiState {
         self.normalize()?;
         let (rank, _) = comm::world_rank_size()?;
         let own = if self.leader {
-            self.local.borrow().norm_sqr()?
+            rd(&self.local).norm_sqr()?
         } else {
             0.0
         };
@@ -278,7 +275,7 @@ impl MpiState {
                 .iter()
                 .map(|&i| ((uniforms[i] * total - before) / own).clamp(0.0, below_one))
                 .collect();
-            let found = self.local.borrow().locate_sorted(&scaled)?;
+            let found = rd(&self.local).locate_sorted(&scaled)?;
             let base = self.slice << self.local_qubits();
             for (&i, idx) in mine.iter().zip(found) {
                 out[i] = base | idx;

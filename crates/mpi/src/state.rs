@@ -11,7 +11,7 @@ use ferroq_core::{
     StateVector,
 };
 use ferroq_cpu::{AmplitudesMut, CpuState};
-use std::cell::RefCell;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// One rank's part of a state split over `2^k` ranks: the low `n - k` qubits index its
 /// slice (a [`CpuState`] run by the CPU backend's kernels), the top `k` are the bits of
@@ -19,9 +19,10 @@ use std::cell::RefCell;
 /// (crate::MpiOptions::min_local_qubits) local qubits per rank use fewer global qubits,
 /// and groups of ranks then hold identical copies.
 ///
-/// The relabelling of qubits left by exchanges is kept in a `RefCell`: reads that need
-/// the logical order (state vector, probabilities, sampling) undo it, which changes
-/// where amplitudes are but not the state.
+/// The slice and the relabelling of qubits left by exchanges are behind locks: reads
+/// that need the logical order (state vector, probabilities, sampling) undo the
+/// relabelling, which changes where amplitudes are but not the state. Calls on one
+/// state must not run concurrently (they are collective over the ranks anyway).
 pub struct MpiState {
     pub(crate) n: u32,
     /// Global qubits of this state.
@@ -31,8 +32,8 @@ pub struct MpiState {
     /// The rank that adds a slice to reductions (copies of it add nothing).
     pub(crate) leader: bool,
     pub(crate) chunk: usize,
-    pub(crate) local: RefCell<CpuState>,
-    pub(crate) layout: RefCell<Layout>,
+    pub(crate) local: RwLock<CpuState>,
+    pub(crate) layout: RwLock<Layout>,
 }
 
 impl std::fmt::Debug for MpiState {
@@ -43,6 +44,22 @@ impl std::fmt::Debug for MpiState {
             .field("slice", &self.slice)
             .finish()
     }
+}
+
+/// Reads through a lock (a poisoned one still holds a consistent value: every write
+/// here is a plain assignment or a kernel pass).
+pub(crate) fn rd<T>(l: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Writes through a lock.
+pub(crate) fn wr<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The value of a lock held exclusively.
+pub(crate) fn mutref<T>(l: &mut RwLock<T>) -> &mut T {
+    l.get_mut().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The error every rank returns when `result` failed on some rank: its own error where
@@ -70,7 +87,7 @@ impl MpiState {
     }
     /// `true` when the state's qubits are at their own positions (no exchange pending).
     pub fn in_logical_order(&self) -> bool {
-        self.layout.borrow().is_identity()
+        rd(&self.layout).is_identity()
     }
 
     /// This rank's bit at physical position `pos` (a global one).
@@ -83,12 +100,12 @@ impl MpiState {
         let l = self.local_qubits();
         let bit = self.global_bit(g);
         let partner = comm_partner(g - l);
-        let mut local = self.local.borrow_mut();
+        let mut local = wr(&self.local);
         match local.amplitudes_mut() {
             AmplitudesMut::Single(v) => swap_global_local(v, p, bit, partner, self.chunk),
             AmplitudesMut::Double(v) => swap_global_local(v, p, bit, partner, self.chunk),
         }
-        self.layout.borrow_mut().swap_positions(g, p);
+        wr(&self.layout).swap_positions(g, p);
     }
 
     /// Makes every qubit of `qubits` local, swapping out local qubits not in `qubits`
@@ -96,7 +113,7 @@ impl MpiState {
     pub(crate) fn localize(&self, qubits: &[u32], upcoming: &[Op]) -> Result<()> {
         for &q in qubits {
             let (g, victim) = {
-                let layout = self.layout.borrow();
+                let layout = rd(&self.layout);
                 if layout.is_local(q) {
                     continue;
                 }
@@ -119,13 +136,13 @@ impl MpiState {
     /// Brings every qubit back to its own position (exchanges for the global ones,
     /// local SWAPs for the rest).
     pub(crate) fn normalize(&self) -> Result<()> {
-        if self.layout.borrow().is_identity() {
+        if rd(&self.layout).is_identity() {
             return Ok(());
         }
         let l = self.local_qubits();
         for g in l..self.n {
             let (here, mut pos) = {
-                let layout = self.layout.borrow();
+                let layout = rd(&self.layout);
                 (layout.logical_at(g), layout.phys(g))
             };
             if here == g {
@@ -133,9 +150,7 @@ impl MpiState {
             }
             if pos >= l {
                 // Qubit `g` sits at another global position: through a local one first.
-                let p = self
-                    .layout
-                    .borrow()
+                let p = rd(&self.layout)
                     .victim(&[], &[])
                     .ok_or_else(|| Error::invalid("no local qubit to exchange through"))?;
                 self.exchange(pos, p);
@@ -151,7 +166,7 @@ impl MpiState {
                 .collect(),
         )?;
         let mut ops = Vec::new();
-        let mut layout = self.layout.borrow_mut();
+        let mut layout = wr(&self.layout);
         for p in 0..l {
             let pos = layout.phys(p);
             if pos != p {
@@ -164,13 +179,13 @@ impl MpiState {
             }
         }
         drop(layout);
-        agree(self.local.borrow_mut().apply(&ops, &Interrupt::none()))
+        agree(wr(&self.local).apply(&ops, &Interrupt::none()))
     }
 
     /// The physical local controls of `controls`, or `None` when a global control is 0
     /// on this rank (the op does nothing here).
     fn local_controls(&self, controls: &[u32]) -> Option<Vec<u32>> {
-        let layout = self.layout.borrow();
+        let layout = rd(&self.layout);
         let l = self.local_qubits();
         let mut out = Vec::with_capacity(controls.len());
         for &c in controls {
@@ -188,7 +203,7 @@ impl MpiState {
     /// ops), or `None` when it does nothing here; a diagonal on global qubits only
     /// multiplies `scalar`.
     fn local_op(&self, op: &Op, scalar: &mut Complex64) -> Result<Option<Op>> {
-        let layout = self.layout.borrow();
+        let layout = rd(&self.layout);
         let l = self.local_qubits();
         Ok(match op {
             Op::Dense {
@@ -265,7 +280,7 @@ impl MpiState {
         let result = if batch.is_empty() && *scalar == one {
             Ok(())
         } else {
-            let mut local = self.local.borrow_mut();
+            let mut local = wr(&self.local);
             let r = local.apply(batch, &Interrupt::none());
             if *scalar != one {
                 r.and_then(|_| local.scale(*scalar))
@@ -278,7 +293,7 @@ impl MpiState {
         agree(result)
     }
 
-    /// [`StatePrimitives::apply`] through the `RefCell`s (reads rotate bases with it).
+    /// [`StatePrimitives::apply`] through the locks (reads rotate bases with it).
     pub(crate) fn apply_ref(&self, ops: &[Op], interrupt: &Interrupt<'_>) -> Result<()> {
         for op in ops {
             check_op(op, self.n)?;
@@ -287,9 +302,16 @@ impl MpiState {
         let mut batch = Vec::new();
         let mut scalar = Complex64::new(1.0, 0.0);
         for (i, op) in ops.iter().enumerate() {
+            if let Some((a, b)) = plain_swap(op) {
+                // A SWAP is a relabelling: no amplitude moves, on any rank.
+                let mut layout = wr(&self.layout);
+                let (pa, pb) = (layout.phys(a), layout.phys(b));
+                layout.swap_positions(pa, pb);
+                continue;
+            }
             if let Op::Dense { targets, .. } = op {
                 let needs = {
-                    let layout = self.layout.borrow();
+                    let layout = rd(&self.layout);
                     targets.iter().any(|&t| !layout.is_local(t))
                 };
                 if needs {
@@ -304,6 +326,27 @@ impl MpiState {
         }
         self.flush(&mut batch, &mut scalar)
     }
+}
+
+/// The two qubits of an uncontrolled SWAP (exactly the permutation matrix), else `None`.
+fn plain_swap(op: &Op) -> Option<(u32, u32)> {
+    let Op::Dense {
+        targets,
+        controls,
+        matrix,
+    } = op
+    else {
+        return None;
+    };
+    if targets.len() != 2 || !controls.is_empty() {
+        return None;
+    }
+    let swap = [0usize, 6, 9, 15];
+    let exact = matrix.data().iter().enumerate().all(|(i, z)| {
+        let want = if swap.contains(&i) { 1.0 } else { 0.0 };
+        z.re == want && z.im == 0.0
+    });
+    exact.then(|| (targets[0], targets[1]))
 }
 
 /// The rank that differs from this one in bit `j` of the rank number.
@@ -364,7 +407,7 @@ impl StatePrimitives for MpiState {
     }
 
     fn precision(&self) -> Precision {
-        self.local.borrow().precision()
+        rd(&self.local).precision()
     }
 
     /// Ops on local qubits go to the slice in runs (so the CPU's cache blocking still
@@ -377,12 +420,12 @@ impl StatePrimitives for MpiState {
 
     fn probability_one(&mut self, qubit: u32) -> Result<(f64, f64)> {
         check_qubit(qubit, self.n)?;
-        let p = self.layout.borrow().phys(qubit);
+        let p = rd(&self.layout).phys(qubit);
         let mut v = if p < self.local_qubits() {
-            let (p1, norm) = self.local.get_mut().probability_one(p)?;
+            let (p1, norm) = mutref(&mut self.local).probability_one(p)?;
             [p1, norm]
         } else {
-            let norm = self.local.get_mut().norm_sqr()?;
+            let norm = mutref(&mut self.local).norm_sqr()?;
             [if self.global_bit(p) { norm } else { 0.0 }, norm]
         };
         if !self.leader {
@@ -397,9 +440,9 @@ impl StatePrimitives for MpiState {
         if reset {
             self.localize(&[qubit], &[])?;
         }
-        let p = self.layout.borrow().phys(qubit);
+        let p = rd(&self.layout).phys(qubit);
         let here = p >= self.local_qubits() && self.global_bit(p) == outcome;
-        let local = self.local.get_mut();
+        let local = mutref(&mut self.local);
         if p < self.n - self.global {
             local.collapse(p, outcome, kept, reset)
         } else if here {
@@ -410,8 +453,8 @@ impl StatePrimitives for MpiState {
     }
 
     fn set_zero(&mut self) -> Result<()> {
-        *self.layout.get_mut() = Layout::identity(self.n, self.local_qubits());
-        let local = self.local.get_mut();
+        *mutref(&mut self.layout) = Layout::identity(self.n, self.local_qubits());
+        let local = mutref(&mut self.local);
         local.set_zero()?;
         if self.slice != 0 {
             local.scale(Complex64::new(0.0, 0.0))?;
@@ -427,18 +470,16 @@ impl StatePrimitives for MpiState {
                 amps.len()
             )));
         }
-        *self.layout.get_mut() = Layout::identity(self.n, self.local_qubits());
+        *mutref(&mut self.layout) = Layout::identity(self.n, self.local_qubits());
         let len = 1usize << self.local_qubits();
         let start = self.slice as usize * len;
-        self.local
-            .get_mut()
-            .set_amplitudes(&amps[start..start + len])
+        mutref(&mut self.local).set_amplitudes(&amps[start..start + len])
     }
 
     fn copy_from(&mut self, other: &Self) -> Result<()> {
         self.check_same(other)?;
-        *self.layout.get_mut() = other.layout.borrow().clone();
-        self.local.get_mut().copy_from(&other.local.borrow())
+        *mutref(&mut self.layout) = rd(&other.layout).clone();
+        mutref(&mut self.local).copy_from(&rd(&other.local))
     }
 
     fn apply_observable(&self, observable: &Observable, out: &mut Self) -> Result<()> {
@@ -448,7 +489,7 @@ impl StatePrimitives for MpiState {
     fn inner_product(&self, other: &Self) -> Result<Complex64> {
         self.check_same(other)?;
         self.align_with(other)?;
-        let z = self.local.borrow().inner_product(&other.local.borrow())?;
+        let z = rd(&self.local).inner_product(&rd(&other.local))?;
         let mut v = if self.leader { [z.re, z.im] } else { [0.0; 2] };
         comm::sum_f64(&mut v);
         Ok(Complex64::new(v[0], v[1]))
@@ -456,7 +497,7 @@ impl StatePrimitives for MpiState {
 
     fn norm_sqr(&self) -> Result<f64> {
         let mut v = [if self.leader {
-            self.local.borrow().norm_sqr()?
+            rd(&self.local).norm_sqr()?
         } else {
             0.0
         }];
@@ -465,13 +506,13 @@ impl StatePrimitives for MpiState {
     }
 
     fn scale(&mut self, a: Complex64) -> Result<()> {
-        self.local.get_mut().scale(a)
+        mutref(&mut self.local).scale(a)
     }
 
     fn add_scaled(&mut self, a: Complex64, x: &Self) -> Result<()> {
         self.check_same(x)?;
         self.align_with(x)?;
-        self.local.get_mut().add_scaled(a, &x.local.borrow())
+        mutref(&mut self.local).add_scaled(a, &rd(&x.local))
     }
 
     fn state_vector(&self) -> Result<StateVector> {
@@ -508,7 +549,7 @@ impl MpiState {
 
     /// Puts both states in the same layout (the logical order, unless they agree).
     fn align_with(&self, other: &Self) -> Result<()> {
-        if std::ptr::eq(self, other) || *self.layout.borrow() == *other.layout.borrow() {
+        if std::ptr::eq(self, other) || *rd(&self.layout) == *rd(&other.layout) {
             return Ok(());
         }
         self.normalize()?;
