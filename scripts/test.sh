@@ -15,15 +15,16 @@ PYTHON="${PYTHON:-python3}"
 VENV="${FERROQ_VENV:-$PWD/.venv}"
 
 # 1. System packages: Mesa's software Vulkan driver (lavapipe; the wgpu backend's tests
-#    run on it when there is no GPU) and a C compiler (mimalloc in the extension).
-#    Installed only where apt exists and we may use it, and only if missing.
+#    run on it when there is no GPU), a C compiler (mimalloc in the extension), and
+#    OpenMPI with libclang (the MPI backend's tests under mpirun; bindgen needs
+#    libclang). Installed only where apt exists and we may use it, and only if missing.
 if [ -z "${FERROQ_SKIP_APT:-}" ] && command -v apt-get >/dev/null && command -v dpkg >/dev/null; then
   SUDO=""
   if [ "$(id -u)" != 0 ]; then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO="skip"; fi
   fi
   missing=()
-  for pkg in mesa-vulkan-drivers libvulkan1 build-essential; do
+  for pkg in mesa-vulkan-drivers libvulkan1 build-essential libopenmpi-dev openmpi-bin libclang-dev; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
@@ -54,6 +55,24 @@ export PATH="$VENV/bin:$PATH"
 
 echo "== cargo test --workspace"
 cargo test --workspace
+
+# The MPI backend (not in the workspace build: it needs OpenMPI): its unit tests, then
+# the conformance suite and the exchange tests under mpirun with 2 and 4 ranks on this
+# machine (`--oversubscribe`: more ranks than cores is fine for correctness).
+if command -v mpirun >/dev/null; then
+  echo "== cargo test -p ferroq-mpi --features mpi"
+  cargo test -p ferroq-mpi --features mpi
+  MPIRUN=(mpirun --oversubscribe)
+  [ "$(id -u)" = 0 ] && MPIRUN+=(--allow-run-as-root)
+  HOST="$(rustc -vV | sed -n 's/^host: //p' | tr 'a-z-' 'A-Z_')"
+  for np in 2 4; do
+    echo "== MPI conformance suite: ${MPIRUN[*]} -np $np"
+    env "CARGO_TARGET_${HOST}_RUNNER=timeout 900 ${MPIRUN[*]} -np $np" \
+      cargo test -p ferroq-conformance --features mpi --test mpi
+  done
+else
+  echo "note: no mpirun (install libopenmpi-dev openmpi-bin libclang-dev); MPI tests skipped"
+fi
 
 echo "== pip install ./python[test]"
 "$VPY" -m pip install --quiet "./python[test]"

@@ -191,6 +191,13 @@ fn run(cli: Cli) -> Result<(), String> {
         ));
     }
 
+    // Under MPI every rank runs every point (the calls are collective); rank 0 reports.
+    let quiet = backends
+        .iter()
+        .any(|b| matches!(b, AnyBackend::Mpi(m) if m.rank() != 0));
+    if quiet {
+        return run_quietly(&backends, &config);
+    }
     let machine = MachineInfo::detect();
     let mut bandwidth = Vec::new();
     if !cli.no_bandwidth {
@@ -264,6 +271,23 @@ fn run(cli: Cli) -> Result<(), String> {
         );
         plot::plot_svg(&report.records, &title, path)?;
         println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// A rank other than 0 under MPI: the same points in the same order, no output.
+fn run_quietly(backends: &[AnyBackend], config: &RunConfig) -> Result<(), String> {
+    for backend in backends {
+        for &family in &config.families {
+            let mut stopped = false;
+            for &n in &config.qubits {
+                if stopped {
+                    continue;
+                }
+                let record = measure(backend, family, n, config, None);
+                stopped = too_slow(&record, config);
+            }
+        }
     }
     Ok(())
 }

@@ -205,11 +205,22 @@ pub fn measure(
         ));
         return record;
     }
+    let sent_before = mpi_bytes_sent(backend);
     match run_point(backend, family, n, &circuit, batch, config) {
         Ok((compile_s, ops, times)) => {
             record.compile_s = compile_s;
             record.ops = ops;
             record.time = Summary::of(&times);
+            if let AnyBackend::Mpi(m) = backend {
+                let runs = (times.len() + config.warmup.max(1)) as f64;
+                let per_run = (mpi_bytes_sent(backend) - sent_before) as f64 / runs;
+                let min = mpi_min_bytes(m, family, n, &circuit, backend, config);
+                record.note = Some(format!(
+                    "exchanged {:.1} MiB per run per rank, at least {:.1} MiB needed",
+                    per_run / (1 << 20) as f64,
+                    min / (1 << 20) as f64
+                ));
+            }
         }
         Err(e) => record.note = Some(e.to_string()),
     }
@@ -224,6 +235,44 @@ pub fn measure(
         }
     }
     record
+}
+
+/// Bytes this rank has sent in MPI exchanges so far (0 for other backends).
+fn mpi_bytes_sent(backend: &AnyBackend) -> u64 {
+    match backend {
+        AnyBackend::Mpi(m) => m.bytes_sent(),
+        _ => 0,
+    }
+}
+
+/// The fewest bytes a rank must send for `circuit`: each global qubit that is the
+/// target of a dense op must leave the rank numbers once; trading `j` of them at once
+/// moves `1 - 2^-j` of a slice.
+fn mpi_min_bytes(
+    m: &ferroq::MpiBackend,
+    family: Family,
+    n: u32,
+    circuit: &ferroq::Circuit,
+    backend: &AnyBackend,
+    config: &RunConfig,
+) -> f64 {
+    let global = m.global_qubits(n);
+    let local = n - global;
+    let Ok(program) = compile(circuit, &options_for(family, backend, config)) else {
+        return 0.0;
+    };
+    let mut dense_global = std::collections::BTreeSet::new();
+    for op in program
+        .bind(&[])
+        .map(|p| p.ops().to_vec())
+        .unwrap_or_default()
+    {
+        if let ferroq::Op::Dense { targets, .. } = op {
+            dense_global.extend(targets.into_iter().filter(|&t| t >= local));
+        }
+    }
+    let slice = backend.precision().state_bytes(local).unwrap_or(0) as f64;
+    slice * (1.0 - 0.5f64.powi(dense_global.len() as i32))
 }
 
 fn ops_bytes(r: &Record) -> f64 {
@@ -265,7 +314,7 @@ fn run_point(
         let ops = program.ops().len();
         (ops, Box::new(move || time_run(backend, &program)))
     };
-    finish(compile_s, ops, once, config)
+    finish(backend, compile_s, ops, once, config)
 }
 
 /// The gradient family's point: the plan for differentiation, then value and full
@@ -300,15 +349,28 @@ fn gradient_point(
         std::hint::black_box(g);
         Ok(dt)
     };
-    finish(compile_s, gate_count(circuit), Box::new(once), config)
+    finish(
+        backend,
+        compile_s,
+        gate_count(circuit),
+        Box::new(once),
+        config,
+    )
 }
 
-fn finish(
+fn finish<'a>(
+    backend: &'a AnyBackend,
     compile_s: f64,
     ops: usize,
-    mut once: Box<dyn FnMut() -> ferroq::Result<f64> + '_>,
+    mut once: Box<dyn FnMut() -> ferroq::Result<f64> + 'a>,
     config: &RunConfig,
 ) -> ferroq::Result<(f64, usize, Vec<f64>)> {
+    // Under MPI every rank must take the same decisions (sample counts, skips): the
+    // times are the slowest rank's.
+    if let AnyBackend::Mpi(m) = backend {
+        let mut inner = once;
+        once = Box::new(move || Ok(m.max_over_ranks(inner()?)));
+    }
     let mut warm = f64::INFINITY;
     for _ in 0..config.warmup.max(1) {
         warm = warm.min(once()?);

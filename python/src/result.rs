@@ -205,7 +205,7 @@ impl PyRunResult {
 /// One backend (and device) this build can run on, as listed by ``ferroq.backends()``.
 #[pyclass(frozen, module = "ferroq", name = "BackendInfo")]
 pub struct PyBackendInfo {
-    /// Backend name for ``Simulator(backend=...)``: ``"cpu"`` or ``"wgpu"``.
+    /// Backend name for ``Simulator(backend=...)``: ``"cpu"``, ``"wgpu"`` or ``"mpi"``.
     #[pyo3(get)]
     name: String,
     /// Device description.

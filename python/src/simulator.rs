@@ -15,8 +15,10 @@ use std::sync::Arc;
 
 /// Runs circuits on one backend.
 ///
-/// ``backend`` is ``"cpu"``, ``"wgpu"`` or ``"auto"`` (a hardware GPU when present, else
-/// the CPU); ``precision`` is ``"single"`` (complex64) or ``"double"`` (complex128),
+/// ``backend`` is ``"cpu"``, ``"wgpu"``, ``"auto"`` (a hardware GPU when present, else
+/// the CPU) or ``"mpi"`` (the state split over the ranks of ``mpirun``; in a package
+/// built with ``MATURIN_PEP517_ARGS="--features mpi"``, every rank running the same
+/// script and getting the same results; ``threads`` is then per rank); ``precision`` is ``"single"`` (complex64) or ``"double"`` (complex128),
 /// by default double on the CPU and single on the GPU; ``threads`` caps the CPU
 /// worker threads (default: all cores); ``seed`` makes measurements and sampling
 /// reproducible; ``noise_model`` (a ``NoiseModel``) is applied to every circuit, which
@@ -173,7 +175,7 @@ impl PySimulator {
         })
     }
 
-    /// The backend's name: ``"cpu"`` or ``"wgpu"``.
+    /// The backend's name: ``"cpu"``, ``"wgpu"`` or ``"mpi"``.
     #[getter]
     fn backend(&self) -> String {
         self.inner.backend_name().to_string()
@@ -190,6 +192,7 @@ impl PySimulator {
     fn threads(&self) -> Option<usize> {
         match self.inner.backend() {
             AnyBackend::Cpu(b) => Some(b.threads()),
+            AnyBackend::Mpi(b) => Some(b.threads()),
             AnyBackend::Wgpu(_) => None,
         }
     }

@@ -101,6 +101,22 @@ macro_rules! __checks_const {
 
 __with_checks!(__checks_const!());
 
+/// Implementation detail of [`checks`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __checks_fn {
+    ([$($check:ident),* $(,)?]) => {
+        /// Every check of [`CHECKS`] with its name, in order, for a harness that runs
+        /// them in turn itself: the MPI backend's test runs them on every rank in step
+        /// (its calls are collective, so they cannot run on parallel test threads).
+        pub fn checks<B: Backend>() -> Vec<(&'static str, fn(&B))> {
+            vec![$((stringify!($check), $check::<B> as fn(&B))),*]
+        }
+    };
+}
+
+__with_checks!(__checks_fn!());
+
 /// Instantiates the whole conformance suite as `#[test]`s in a module `$name`.
 ///
 /// `conformance_suite!(name, precision, || make_backend())`, or

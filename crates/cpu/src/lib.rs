@@ -35,7 +35,7 @@ mod state;
 pub use family::{Kernels, KERNELS_ENV};
 pub use ferroq_core::memory;
 pub use scalar::Real;
-pub use state::CpuState;
+pub use state::{AmplitudesMut, CpuState};
 
 use ferroq_core::backend::{items_in_turn, reuse_or_make};
 use ferroq_core::{

@@ -38,6 +38,16 @@ impl Placement {
     }
 }
 
+/// A state's amplitudes as a mutable slice in its precision (see
+/// [`CpuState::amplitudes_mut`]).
+#[derive(Debug)]
+pub enum AmplitudesMut<'a> {
+    /// complex64 amplitudes.
+    Single(&'a mut [num_complex::Complex32]),
+    /// complex128 amplitudes.
+    Double(&'a mut [Complex64]),
+}
+
 /// A CPU state: `2^n` amplitudes in the backend's precision.
 #[derive(Clone)]
 pub struct CpuState {
@@ -138,6 +148,15 @@ impl CpuState {
     /// The amplitudes.
     pub fn amplitudes(&self) -> &StateVector {
         &self.amps
+    }
+
+    /// The amplitudes, mutably (their count and precision are fixed): for a caller that
+    /// moves amplitudes itself, as the MPI backend exchanging slices between ranks.
+    pub fn amplitudes_mut(&mut self) -> AmplitudesMut<'_> {
+        match &mut self.amps {
+            StateVector::Single(v) => AmplitudesMut::Single(v),
+            StateVector::Double(v) => AmplitudesMut::Double(v),
+        }
     }
 
     fn exec(&self) -> Exec<'_> {

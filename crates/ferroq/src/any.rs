@@ -1,6 +1,6 @@
 //! `AnyBackend`: runtime choice among the backends, each built from its own typed
-//! options. Both variants always exist: without the `wgpu` feature the GPU variant is a
-//! stub whose constructor says it was not compiled in.
+//! options. Every variant always exists: without the `wgpu` (`mpi`) feature the GPU
+//! (MPI) variant is a stub whose constructor says it was not compiled in.
 
 use crate::gpu::{WgpuBackend, WgpuOptions, WgpuState};
 use ferroq_core::{
@@ -8,6 +8,7 @@ use ferroq_core::{
     ParamSets, Plan, Precision, Readout, Result, StatePrimitives, StateVector,
 };
 use ferroq_cpu::{CpuBackend, CpuOptions, CpuState};
+use ferroq_mpi::{MpiBackend, MpiOptions, MpiState};
 use std::fmt;
 
 /// Which backend to use.
@@ -20,6 +21,8 @@ pub enum BackendKind {
     /// A hardware GPU when one is present, else the CPU.
     #[default]
     Auto,
+    /// The state split over the ranks of `mpirun` (cargo feature `mpi`).
+    Mpi,
 }
 
 impl std::str::FromStr for BackendKind {
@@ -29,8 +32,9 @@ impl std::str::FromStr for BackendKind {
             "cpu" => Ok(BackendKind::Cpu),
             "wgpu" | "gpu" => Ok(BackendKind::Wgpu),
             "auto" => Ok(BackendKind::Auto),
+            "mpi" => Ok(BackendKind::Mpi),
             _ => Err(Error::invalid(format!(
-                "unknown backend `{s}`: expected \"cpu\", \"wgpu\" or \"auto\""
+                "unknown backend `{s}`: expected \"cpu\", \"wgpu\", \"mpi\" or \"auto\""
             ))),
         }
     }
@@ -42,6 +46,7 @@ impl fmt::Display for BackendKind {
             BackendKind::Cpu => "cpu",
             BackendKind::Wgpu => "wgpu",
             BackendKind::Auto => "auto",
+            BackendKind::Mpi => "mpi",
         })
     }
 }
@@ -60,6 +65,8 @@ pub enum BackendConfig {
         /// Options if a GPU is chosen.
         wgpu: WgpuOptions,
     },
+    /// The MPI backend.
+    Mpi(MpiOptions),
 }
 
 impl Default for BackendConfig {
@@ -78,6 +85,7 @@ impl BackendConfig {
                 cpu: CpuOptions::default(),
                 wgpu: WgpuOptions::default(),
             },
+            BackendKind::Mpi => BackendConfig::Mpi(MpiOptions::default()),
         }
     }
     /// The kind asked for.
@@ -86,12 +94,15 @@ impl BackendConfig {
             BackendConfig::Cpu(_) => BackendKind::Cpu,
             BackendConfig::Wgpu(_) => BackendKind::Wgpu,
             BackendConfig::Auto { .. } => BackendKind::Auto,
+            BackendConfig::Mpi(_) => BackendKind::Mpi,
         }
     }
     /// Sets the CPU worker threads (ignored by a GPU backend, which has none).
     pub fn with_threads(mut self, threads: Option<usize>) -> Self {
         match &mut self {
-            BackendConfig::Cpu(c) | BackendConfig::Auto { cpu: c, .. } => c.threads = threads,
+            BackendConfig::Cpu(c)
+            | BackendConfig::Auto { cpu: c, .. }
+            | BackendConfig::Mpi(MpiOptions { cpu: c, .. }) => c.threads = threads,
             BackendConfig::Wgpu(_) => {}
         }
         self
@@ -100,14 +111,17 @@ impl BackendConfig {
     pub fn with_adapter(mut self, adapter: Option<String>) -> Self {
         match &mut self {
             BackendConfig::Wgpu(w) | BackendConfig::Auto { wgpu: w, .. } => w.adapter = adapter,
-            BackendConfig::Cpu(_) => {}
+            BackendConfig::Cpu(_) | BackendConfig::Mpi(_) => {}
         }
         self
     }
-    /// Sets the cap on the bytes of one state, whichever backend is built.
+    /// Sets the cap on the bytes of one state (of one rank's slice for MPI), whichever
+    /// backend is built.
     pub fn with_memory_limit(mut self, limit: Option<u64>) -> Self {
         match &mut self {
-            BackendConfig::Cpu(c) => c.memory_limit = limit,
+            BackendConfig::Cpu(c) | BackendConfig::Mpi(MpiOptions { cpu: c, .. }) => {
+                c.memory_limit = limit
+            }
             BackendConfig::Wgpu(w) => w.memory_limit = limit,
             BackendConfig::Auto { cpu, wgpu } => {
                 cpu.memory_limit = limit;
@@ -119,7 +133,9 @@ impl BackendConfig {
     /// Sets the precision of whichever backend is built.
     pub fn with_precision(mut self, precision: Precision) -> Self {
         match &mut self {
-            BackendConfig::Cpu(c) => c.precision = precision,
+            BackendConfig::Cpu(c) | BackendConfig::Mpi(MpiOptions { cpu: c, .. }) => {
+                c.precision = precision
+            }
             BackendConfig::Wgpu(w) => w.precision = precision,
             BackendConfig::Auto { cpu, wgpu } => {
                 cpu.precision = precision;
@@ -137,6 +153,8 @@ pub enum AnyBackend {
     Cpu(CpuBackend),
     /// GPU through wgpu (a stub without the `wgpu` feature).
     Wgpu(WgpuBackend),
+    /// MPI ranks (a stub without the `mpi` feature).
+    Mpi(MpiBackend),
 }
 
 /// A state of whichever backend made it.
@@ -145,6 +163,8 @@ pub enum AnyState {
     Cpu(CpuState),
     /// GPU state (boxed: it is much larger than the CPU state's handle).
     Wgpu(Box<WgpuState>),
+    /// One rank's part of a distributed state.
+    Mpi(Box<MpiState>),
 }
 
 impl fmt::Debug for AnyState {
@@ -152,6 +172,7 @@ impl fmt::Debug for AnyState {
         match self {
             AnyState::Cpu(s) => write!(f, "AnyState::Cpu({} qubits)", s.num_qubits()),
             AnyState::Wgpu(s) => write!(f, "AnyState::Wgpu({} qubits)", s.num_qubits()),
+            AnyState::Mpi(s) => write!(f, "AnyState::Mpi({} qubits)", s.num_qubits()),
         }
     }
 }
@@ -166,6 +187,7 @@ impl AnyBackend {
                 Ok(b) if b.capabilities().device.is_hardware_gpu() => Ok(AnyBackend::Wgpu(b)),
                 _ => CpuBackend::new(cpu.clone()).map(AnyBackend::Cpu),
             },
+            BackendConfig::Mpi(o) => MpiBackend::new(o.clone()).map(AnyBackend::Mpi),
         }
     }
 }
@@ -176,6 +198,7 @@ macro_rules! dispatch {
         match $self {
             AnyBackend::Cpu($b) => $body,
             AnyBackend::Wgpu($b) => $body,
+            AnyBackend::Mpi($b) => $body,
         }
     };
 }
@@ -186,6 +209,7 @@ macro_rules! on_state {
         match $self {
             AnyState::Cpu($s) => $body,
             AnyState::Wgpu($s) => $body,
+            AnyState::Mpi($s) => $body,
         }
     };
 }
@@ -196,6 +220,7 @@ macro_rules! on_pair {
         match ($a, $b) {
             (AnyState::Cpu($x), AnyState::Cpu($y)) => $body,
             (AnyState::Wgpu($x), AnyState::Wgpu($y)) => $body,
+            (AnyState::Mpi($x), AnyState::Mpi($y)) => $body,
             _ => Err(wrong_state()),
         }
     };
@@ -246,6 +271,7 @@ impl StatePrimitives for AnyState {
             (AnyState::Wgpu(a), AnyState::Wgpu(b), AnyState::Wgpu(s)) => {
                 a.inner_product_op(op, b, s)
             }
+            (AnyState::Mpi(a), AnyState::Mpi(b), AnyState::Mpi(s)) => a.inner_product_op(op, b, s),
             _ => Err(wrong_state()),
         }
     }
@@ -297,6 +323,7 @@ impl Backend for AnyBackend {
         match self {
             AnyBackend::Cpu(b) => b.new_state(num_qubits).map(AnyState::Cpu),
             AnyBackend::Wgpu(b) => b.new_state(num_qubits).map(|s| AnyState::Wgpu(Box::new(s))),
+            AnyBackend::Mpi(b) => b.new_state(num_qubits).map(|s| AnyState::Mpi(Box::new(s))),
         }
     }
     fn run_batch(

@@ -1,8 +1,9 @@
 //! # ferroq
 //!
 //! A fast, portable quantum state-vector simulator. One [`Circuit`] runs unchanged on
-//! pluggable backends — a Rayon multicore CPU backend and (cargo feature `wgpu`) a
-//! compute-shader GPU backend — chosen at run time through [`Simulator`].
+//! pluggable backends — a Rayon multicore CPU backend, (cargo feature `wgpu`) a
+//! compute-shader GPU backend and (cargo feature `mpi`) a state split over the ranks of
+//! `mpirun` — chosen at run time through [`Simulator`].
 //!
 //! ```
 //! use ferroq::{BackendKind, Circuit, ParamBinding, Simulator};
@@ -40,6 +41,7 @@ mod simulator;
 pub use any::{AnyBackend, AnyState, BackendConfig, BackendKind};
 pub use ferroq_core::*;
 pub use ferroq_cpu::{CpuBackend, CpuOptions, CpuState};
+pub use ferroq_mpi::{MpiBackend, MpiOptions, MpiState};
 #[cfg(feature = "qasm")]
 pub use ferroq_qasm as qasm;
 pub use gpu::{WgpuBackend, WgpuOptions, WgpuState};

@@ -506,7 +506,7 @@ impl Call<'_> {
 /// What this build can run: one entry per backend (and GPU adapter) found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackendInfo {
-    /// Backend name for [`BackendKind`] (`"cpu"`, `"wgpu"`).
+    /// Backend name for [`BackendKind`] (`"cpu"`, `"wgpu"`, `"mpi"`).
     pub name: String,
     /// Device description.
     pub device: String,
@@ -546,5 +546,12 @@ pub fn available_backends() -> Vec<BackendInfo> {
     for a in adapters {
         out.push(crate::gpu::describe(a));
     }
+    out.push(BackendInfo {
+        name: "mpi".into(),
+        device: "the ranks of mpirun, the CPU backend on each".into(),
+        precisions: vec![Precision::Double, Precision::Single],
+        available: ferroq_mpi::COMPILED_IN,
+        reason: (!ferroq_mpi::COMPILED_IN).then(|| "built without the `mpi` feature".into()),
+    });
     out
 }
