@@ -37,12 +37,11 @@ def _qiskit_gates(circuit: Any) -> list[tuple[str, tuple[Any, ...], tuple[int, .
 
 def su2_full_qiskit(n: int, reps: int, angles: list[float]) -> list[tuple]:
     """Qiskit's EfficientSU2 with full entanglement, ``angles[k]`` bound to θ[k]."""
-    try:
-        from qiskit.circuit.library import efficient_su2
-        circuit = efficient_su2(n, reps=reps, entanglement="full")
-    except ImportError:  # Qiskit < 1.3: the class, whose gates sit in one block
-        from qiskit.circuit.library import EfficientSU2
-        circuit = EfficientSU2(n, reps=reps, entanglement="full").decompose()
+    # Qiskit >= 1.3 (ImportError before). The deprecated EfficientSU2 class's
+    # decompose() interleaves each qubit's RY and RZ: the same operator, another order.
+    from qiskit.circuit.library import efficient_su2
+
+    circuit = efficient_su2(n, reps=reps, entanglement="full")
     params = list(circuit.parameters)  # Qiskit's order: θ[0], θ[1], ... by index
     if len(params) != len(angles):
         raise ValueError(f"EfficientSU2 has {len(params)} parameters, got {len(angles)}")
