@@ -215,39 +215,52 @@ pub(crate) fn apply_observable<T: Real>(
     let weights = &weights;
     let ptr = SharedMut::new(out);
     exec.for_ranges(a.len(), |s, e| {
-        for j in s..e {
-            let v = a[j];
-            let mut re = constant * v.re.to_f64();
-            let mut im = constant * v.im.to_f64();
-            for (x, w) in weights {
-                let src = j ^ x;
-                let v = a[src];
-                let (vr, vi) = (v.re.to_f64(), v.im.to_f64());
-                let (wr, wi) = match w {
-                    Weights::Table(t) => {
-                        let g = t.index(src);
-                        (t.re[g], -t.im[g])
-                    }
-                    Weights::Terms(terms) => terms.iter().fold((0.0, 0.0), |(r, i), t| {
-                        let c = if (src as u64 & t.z_mask).count_ones() & 1 == 1 {
-                            -t.coeff
-                        } else {
-                            t.coeff
-                        };
-                        // c * i^{y_phase}
-                        match t.y_phase % 4 {
-                            0 => (r + c, i),
-                            1 => (r, i + c),
-                            2 => (r - c, i),
-                            _ => (r, i - c),
-                        }
-                    }),
-                };
-                re += wr * vr - wi * vi;
-                im += wr * vi + wi * vr;
+        // Within an aligned run of 256 outputs the sources' bits above the lowest byte
+        // are fixed, so each table's gathered high part is looked up once per run.
+        let mut high = vec![0u32; weights.len()];
+        let mut start = s;
+        while start < e {
+            let end = ((start | 0xff) + 1).min(e);
+            for ((x, w), h) in weights.iter().zip(high.iter_mut()) {
+                if let Weights::Table(t) = w {
+                    *h = t.gather.high(start ^ x);
+                }
             }
-            // SAFETY: `j < len` and the ranges are disjoint.
-            unsafe { *ptr.at(j) = Complex::new(T::from_f64(re), T::from_f64(im)) };
+            for j in start..end {
+                let v = a[j];
+                let mut re = constant * v.re.to_f64();
+                let mut im = constant * v.im.to_f64();
+                for ((x, w), &h) in weights.iter().zip(&high) {
+                    let src = j ^ x;
+                    let v = a[src];
+                    let (vr, vi) = (v.re.to_f64(), v.im.to_f64());
+                    let (wr, wi) = match w {
+                        Weights::Table(t) => {
+                            let g = (h | t.gather.low()[src & 0xff]) as usize;
+                            (t.re[g], -t.im[g])
+                        }
+                        Weights::Terms(terms) => terms.iter().fold((0.0, 0.0), |(r, i), t| {
+                            let c = if (src as u64 & t.z_mask).count_ones() & 1 == 1 {
+                                -t.coeff
+                            } else {
+                                t.coeff
+                            };
+                            // c * i^{y_phase}
+                            match t.y_phase % 4 {
+                                0 => (r + c, i),
+                                1 => (r, i + c),
+                                2 => (r - c, i),
+                                _ => (r, i - c),
+                            }
+                        }),
+                    };
+                    re += wr * vr - wi * vi;
+                    im += wr * vi + wi * vr;
+                }
+                // SAFETY: `j < len` and the ranges are disjoint.
+                unsafe { *ptr.at(j) = Complex::new(T::from_f64(re), T::from_f64(im)) };
+            }
+            start = end;
         }
     });
 }
