@@ -10,7 +10,9 @@ same machine, same run (issue 14's two benchmarks):
 
 Both devices compute in complex128 on the CPU; the values (and the final VQE energy) are
 checked to agree. One warm-up call precedes each timing; the best of ``--repeats`` is
-reported for (1), one timed loop for (2).
+reported for (1), one timed loop for (2). ``--threads k`` gives both simulators k
+threads (ferroq's ``threads=``, lightning's ``OMP_NUM_THREADS``): on a machine shared
+with other work, one thread each is the comparison least decided by the load.
 
     OPENBLAS_NUM_THREADS=1 python python/benchmarks/pennylane_device.py \\
         --sel-qubits 20 --sel-layers 4 --vqe-qubits 16 --vqe-steps 100 --json out.json
@@ -93,9 +95,12 @@ def _lightning_version() -> str | None:
         return None
 
 
+THREADS: int | None = None  # --threads: ferroq's worker threads (lightning: OMP_NUM_THREADS)
+
+
 def device(name: str, n: int) -> Any:
     if name == "ferroq.qubit":
-        return qml.device(name, wires=n, backend="cpu", precision="double")
+        return qml.device(name, wires=n, backend="cpu", precision="double", threads=THREADS)
     return qml.device(name, wires=n)
 
 
@@ -171,9 +176,27 @@ def main() -> int:
     ap.add_argument("--vqe-steps", type=int, default=100)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", type=str, default=None)
+    ap.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads of both simulators (ferroq's threads=, lightning's OMP_NUM_THREADS); "
+        "default: each its own (all cores)",
+    )
     args = ap.parse_args()
+    global THREADS
+    if args.threads is not None:
+        # lightning's OpenMP runtime reads it when its first parallel region starts,
+        # after this (lightning is loaded when its first device is made)
+        os.environ["OMP_NUM_THREADS"] = str(args.threads)
+        THREADS = args.threads
 
-    info = {"machine": machine(), "command": " ".join(sys.argv), "results": {}}
+    info = {
+        "machine": machine(),
+        "command": " ".join(sys.argv),
+        "threads": args.threads,
+        "results": {},
+    }
     print(json.dumps(info["machine"]))
     devices = ["ferroq.qubit", "lightning.qubit"]
 

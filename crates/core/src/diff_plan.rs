@@ -7,10 +7,12 @@
 //! like any circuit ([`compile`]); on the way back a run is applied as its inverse: its
 //! ops in reverse order, each replaced by its adjoint.
 //!
-//! Consecutive parametric gates on pairwise disjoint qubits form one *layer* step. They
-//! commute, so at the layer's end the derivative of member `k` is
-//! `<λ| D_k |φ>` with the local operator `D_k = dU_k/dθ · U_k^†` (see
-//! [`DiffGate::local_derivative_op`]) and both states taken *after* the whole layer; the
+//! Parametric gates with no fixed gate between them are scheduled into *layer* steps of
+//! gates on pairwise disjoint qubits, each gate as early as the gates before it on its
+//! qubits allow (so `ry(0) rz(0) ry(1) rz(1) …` is two layers). Members commute, so
+//! at the layer's end the derivative of member `k` is `<λ| D_k |φ>` with the local
+//! operator `D_k = dU_k/dθ · U_k^†` (see [`DiffGate::local_derivative_op`]) and both
+//! states taken *after* the whole layer; the
 //! layer's inverse is then applied as fused blocks ([`layer_inverse`]) — a few passes
 //! over each state instead of one per gate.
 //!
@@ -54,7 +56,7 @@ pub(crate) enum DiffStep {
         inverse: Vec<Op>,
     },
     /// Gates with at least one symbolic parameter, on pairwise disjoint qubits (they
-    /// commute), in application order.
+    /// commute, so their order inside the layer does not matter).
     Layer(Vec<DiffGate>),
 }
 
@@ -138,15 +140,7 @@ impl DiffPlan {
                         controls: controls.clone(),
                         params: SlotExpr::of_gate(gate, &parameters),
                     };
-                    match steps.last_mut() {
-                        Some(DiffStep::Layer(layer))
-                            if options.fusion
-                                && layer.iter().all(|m| m.qubits().all(|q| !g.touches(q))) =>
-                        {
-                            layer.push(g)
-                        }
-                        _ => steps.push(DiffStep::Layer(vec![g])),
-                    }
+                    place_in_layer(&mut steps, g, options.fusion);
                 }
                 _ => {
                     run.push(ins.clone());
@@ -278,6 +272,37 @@ impl DiffPlan {
         }
         Ok(())
     }
+}
+
+/// Places parametric gate `g` in the trailing layers of `steps` (those after the last
+/// fixed run) as early as it can go: right after the last layer with a member on one of
+/// its qubits (a new layer when that is the last one). It commutes with every member of
+/// the layers it moves past (disjoint qubits), so the product is unchanged; a circuit
+/// written gate by gate (`ry(q) rz(q)` for each `q` in turn) becomes two layers of all
+/// qubits instead of a chain of two-member layers. Without fusion, every gate is its
+/// own layer.
+fn place_in_layer(steps: &mut Vec<DiffStep>, g: DiffGate, fusion: bool) {
+    let trailing = steps
+        .iter()
+        .rev()
+        .take_while(|s| matches!(s, DiffStep::Layer(_)))
+        .count();
+    let start = steps.len() - trailing;
+    let conflict = steps[start..].iter().rposition(|s| {
+        matches!(s, DiffStep::Layer(layer)
+            if layer.iter().any(|m| m.qubits().any(|q| g.touches(q))))
+    });
+    let level = match conflict {
+        Some(c) => start + c + 1,
+        None => start,
+    };
+    if fusion && level < steps.len() {
+        if let DiffStep::Layer(layer) = &mut steps[level] {
+            layer.push(g);
+            return;
+        }
+    }
+    steps.push(DiffStep::Layer(vec![g]));
 }
 
 fn not_differentiable(index: usize, ins: &Instruction) -> Error {
@@ -513,5 +538,40 @@ impl DiffGate {
                 matrix: Matrix::raw(dim, data),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer_sizes(plan: &DiffPlan) -> Vec<usize> {
+        plan.steps()
+            .iter()
+            .filter_map(|s| match s {
+                DiffStep::Layer(l) => Some(l.len()),
+                DiffStep::Fixed { .. } => None,
+            })
+            .collect()
+    }
+
+    /// Gates written qubit by qubit are scheduled as early as their qubits allow; a
+    /// fixed gate ends the scheduling window; unfused plans keep one gate per layer.
+    #[test]
+    fn parametric_gates_are_scheduled_into_layers() {
+        let mut c = Circuit::new(4);
+        for q in 0..4 {
+            c.ry(format!("a{q}").as_str(), q)
+                .rz(format!("b{q}").as_str(), q);
+        }
+        c.crz("c", 0, 1).rx("d", 3);
+        c.cx(0, 1);
+        c.ry("e", 0).ry("f", 1);
+        let plan = DiffPlan::new(&c, &CompileOptions::default()).unwrap();
+        // ry on every qubit; rz on every qubit; crz(0, 1) and rx(3) after them; then,
+        // past the cx, ry(0) and ry(1).
+        assert_eq!(layer_sizes(&plan), vec![4, 4, 2, 2]);
+        let unfused = DiffPlan::new(&c, &CompileOptions::unfused()).unwrap();
+        assert_eq!(layer_sizes(&unfused), vec![1; 12]);
     }
 }

@@ -133,19 +133,21 @@ fn jacobian_on<B: Backend>(
     let k = observables.len();
     let p = plan.parameters().len();
     forward(plan, values, phi, interrupt)?;
-    let expectation = phi.expectations(observables)?;
     let mut jacobian = vec![vec![0.0; p]; k];
     if p == 0 || k == 0 {
         return Ok(Gradient {
-            values: expectation,
+            values: phi.expectations(observables)?,
             jacobian,
         });
     }
     let mut mu = backend.new_state(n)?;
     let mut lambdas = Vec::with_capacity(k);
+    let mut expectation = Vec::with_capacity(k);
     for o in observables {
         let mut lambda = backend.new_state(n)?;
         phi.apply_observable(o, &mut lambda)?;
+        // <O> = Re <ψ|O ψ>: one pass over the two states (not a pass per X-group).
+        expectation.push(phi.inner_product(&lambda)?.re);
         lambdas.push(lambda);
     }
     backward(
@@ -314,14 +316,22 @@ fn backward<S: StatePrimitives>(
                     .iter()
                     .map(|g| g.eval(values))
                     .collect::<Result<Vec<_>>>()?;
+                // Every member's local derivative operators, taken together (the
+                // backend may share passes over the two states between them).
+                let mut locals = Vec::new();
+                let mut chains = Vec::new();
                 for (g, p) in layer.iter().zip(&params) {
                     for (j, terms) in g.symbolic_params() {
-                        let local = g.local_derivative_op(p, j);
-                        for (lambda, row) in lambdas.iter().zip(grads.iter_mut()) {
-                            let d = 2.0 * lambda.inner_product_op(&local, phi, mu)?.re;
-                            for &(slot, c) in terms {
-                                row[slot] += c * d;
-                            }
+                        locals.push(g.local_derivative_op(p, j));
+                        chains.push(terms);
+                    }
+                }
+                for (lambda, row) in lambdas.iter().zip(grads.iter_mut()) {
+                    let products = lambda.inner_products_op(&locals, phi, mu)?;
+                    for (d, terms) in products.iter().zip(&chains) {
+                        let d = 2.0 * d.re;
+                        for &(slot, c) in terms.iter() {
+                            row[slot] += c * d;
                         }
                     }
                 }

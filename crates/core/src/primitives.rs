@@ -48,6 +48,20 @@ pub trait StatePrimitives: Send + Sized {
     fn inner_product_op(&self, op: &Op, other: &Self, scratch: &mut Self) -> Result<Complex64> {
         inner_product_op_via(self, op, other, scratch)
     }
+    /// [`inner_product_op`](Self::inner_product_op) for every op of `ops` (the local
+    /// derivative operators of one layer of the adjoint sweep), in op order. The
+    /// default calls it op by op; a backend may share passes over the two states
+    /// between ops.
+    fn inner_products_op(
+        &self,
+        ops: &[Op],
+        other: &Self,
+        scratch: &mut Self,
+    ) -> Result<Vec<Complex64>> {
+        ops.iter()
+            .map(|op| self.inner_product_op(op, other, scratch))
+            .collect()
+    }
     /// `<self|self>`.
     fn norm_sqr(&self) -> Result<f64>;
     /// Multiplies every amplitude by `a`.

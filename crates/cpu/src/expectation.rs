@@ -1,4 +1,5 @@
-//! Pauli-sum expectation values: one pass per group of terms sharing an X-mask.
+//! Pauli sums on the CPU: expectation values (one pass per group of terms sharing an
+//! X-mask) and `O|ψ>` (one pass, one table lookup per group and amplitude).
 //!
 //! Within a group, every term's weight at index `i` depends only on the bits of `i`
 //! under the group's Z-masks, so the summed weight of all terms is tabulated once over
@@ -6,9 +7,11 @@
 //! amplitude, however many terms the group has. A group that flips qubits (X-mask not
 //! zero) pairs `i` with `i ^ x`, whose contributions are complex conjugates (the
 //! string is Hermitian), so the pass visits only the half of the indices with the
-//! mask's highest bit clear and doubles the sum.
+//! mask's highest bit clear and doubles the sum. A group whose Z-bits are too many for
+//! one table is split into groups that each fit ([`table_groups`]); only a single term
+//! wider than the limit is summed term by term.
 
-use crate::exec::Exec;
+use crate::exec::{Exec, SharedMut};
 use crate::layout::BitGather;
 use crate::scalar::Real;
 use ferroq_core::{Observable, XGroup};
@@ -128,13 +131,138 @@ pub(crate) fn expectation<T: Real>(exec: Exec<'_>, amps: &[Complex<T>], obs: &Ob
         );
         total += constant * norm;
     }
-    for g in &groups {
+    for g in &table_groups(groups) {
         total += match cached_table(num_qubits, g).as_ref() {
             Some(w) => group_pass(exec, amps, g.x_mask as usize, w),
             None => group_pass_by_term(exec, amps, g),
         };
     }
     total
+}
+
+/// `groups` with every group whose Z-bits exceed [`MAX_TABLE_BITS`] split (greedily, in
+/// term order) into groups of the same X-mask that each fit one table; a single term
+/// wider than the limit stays a group of its own (summed term by term). A Heisenberg
+/// Hamiltonian's diagonal part on 16 qubits (`Z_q Z_{q+1}` and `Z_q`) becomes two
+/// tables instead of 31 terms per amplitude.
+fn table_groups(groups: Vec<XGroup>) -> Vec<XGroup> {
+    let fits = |mask: u64| mask.count_ones() as usize <= MAX_TABLE_BITS;
+    let mut out = Vec::with_capacity(groups.len());
+    for g in groups {
+        let union = g.terms.iter().fold(0u64, |m, t| m | t.z_mask);
+        if fits(union) {
+            out.push(g);
+            continue;
+        }
+        let mut parts: Vec<(u64, XGroup)> = Vec::new();
+        for t in g.terms {
+            match parts.iter_mut().find(|(m, _)| fits(*m | t.z_mask)) {
+                Some((m, part)) => {
+                    *m |= t.z_mask;
+                    part.terms.push(t);
+                }
+                None => parts.push((
+                    t.z_mask,
+                    XGroup {
+                        x_mask: g.x_mask,
+                        terms: vec![t],
+                    },
+                )),
+            }
+        }
+        out.extend(parts.into_iter().map(|(_, part)| part));
+    }
+    out
+}
+
+/// How one group of [`apply_observable`] weighs `a[j ^ x]` into output `j`.
+enum Weights<'a> {
+    /// `w(src) = re[g(src)] - i im[g(src)]` from the group's expectation table (its
+    /// `(re, im)` are the real and negated imaginary parts of `coeff * i^{y_phase}`,
+    /// summed with the signs of `src`'s Z-bits).
+    Table(&'a WeightTable),
+    /// Term by term (a term with too many Z-bits for a table).
+    Terms(&'a [ferroq_core::ZTerm]),
+}
+
+/// `out = O |a>`: output `j` gathers `Σ_g w_g(j ^ x_g) a[j ^ x_g]` over the X-mask
+/// groups `g` of `obs` (plus its constant times `a[j]`), each group's weight read from
+/// its table ([`table_groups`], the expectation's cached tables), so the pass costs one
+/// lookup and one complex product per group, however many terms the group has. Each
+/// output is written once, so chunks run in parallel without conflicts.
+pub(crate) fn apply_observable<T: Real>(
+    exec: Exec<'_>,
+    a: &[Complex<T>],
+    obs: &Observable,
+    out: &mut [Complex<T>],
+) {
+    let num_qubits = a.len().trailing_zeros();
+    let (groups, constant) = obs.x_groups();
+    let groups = table_groups(groups);
+    let tables: Vec<Rc<Option<WeightTable>>> =
+        groups.iter().map(|g| cached_table(num_qubits, g)).collect();
+    let weights: Vec<(usize, Weights<'_>)> = groups
+        .iter()
+        .zip(&tables)
+        .map(|(g, t)| {
+            let w = match t.as_ref() {
+                Some(table) => Weights::Table(table),
+                None => Weights::Terms(&g.terms),
+            };
+            (g.x_mask as usize, w)
+        })
+        .collect();
+    let weights = &weights;
+    let ptr = SharedMut::new(out);
+    exec.for_ranges(a.len(), |s, e| {
+        // Within an aligned run of 256 outputs the sources' bits above the lowest byte
+        // are fixed, so each table's gathered high part is looked up once per run.
+        let mut high = vec![0u32; weights.len()];
+        let mut start = s;
+        while start < e {
+            let end = ((start | 0xff) + 1).min(e);
+            for ((x, w), h) in weights.iter().zip(high.iter_mut()) {
+                if let Weights::Table(t) = w {
+                    *h = t.gather.high(start ^ x);
+                }
+            }
+            for j in start..end {
+                let v = a[j];
+                let mut re = constant * v.re.to_f64();
+                let mut im = constant * v.im.to_f64();
+                for ((x, w), &h) in weights.iter().zip(&high) {
+                    let src = j ^ x;
+                    let v = a[src];
+                    let (vr, vi) = (v.re.to_f64(), v.im.to_f64());
+                    let (wr, wi) = match w {
+                        Weights::Table(t) => {
+                            let g = (h | t.gather.low()[src & 0xff]) as usize;
+                            (t.re[g], -t.im[g])
+                        }
+                        Weights::Terms(terms) => terms.iter().fold((0.0, 0.0), |(r, i), t| {
+                            let c = if (src as u64 & t.z_mask).count_ones() & 1 == 1 {
+                                -t.coeff
+                            } else {
+                                t.coeff
+                            };
+                            // c * i^{y_phase}
+                            match t.y_phase % 4 {
+                                0 => (r + c, i),
+                                1 => (r, i + c),
+                                2 => (r - c, i),
+                                _ => (r, i - c),
+                            }
+                        }),
+                    };
+                    re += wr * vr - wi * vi;
+                    im += wr * vi + wi * vr;
+                }
+                // SAFETY: `j < len` and the ranges are disjoint.
+                unsafe { *ptr.at(j) = Complex::new(T::from_f64(re), T::from_f64(im)) };
+            }
+            start = end;
+        }
+    });
 }
 
 /// The pair product `conj(a[i ^ x]) a[i]` as f64 parts.
@@ -300,5 +428,75 @@ mod tests {
                 assert!((a - b).abs() < 1e-12, "{text}: table {a} vs terms {b}");
             }
         }
+    }
+
+    /// `O|a>` and `<a|O|a>` through the tables (wide groups split, a term wider than a
+    /// table summed term by term) equal the term-by-term sums on 16 qubits.
+    #[test]
+    fn wide_groups_split_and_apply_matches_terms() {
+        let exec = Exec {
+            pool: None,
+            chunk: 1 << 12,
+            cache_block_bytes: 0,
+            simd: false,
+        };
+        let n = 16u32;
+        let mut rng = Rng::new(11);
+        let amps: Vec<Complex<f64>> = (0..1usize << n)
+            .map(|_| Complex::new(rng.next_f64() - 0.5, rng.next_f64() - 0.5))
+            .collect();
+        let mut text = String::from("0.25");
+        for q in 0..n - 1 {
+            text += &format!(
+                " + 1.0*X{q} X{} - 0.5*Y{q} Y{} + 0.75*Z{q} Z{}",
+                q + 1,
+                q + 1,
+                q + 1
+            );
+        }
+        for q in 0..n {
+            text += &format!(" + 0.5*Z{q}");
+        }
+        // one term wider than a table, and a flip with many Z-bits
+        text += " - 0.3*ZZZZZZZZZZZZZZZZ + 0.2*XYZZZZZZZZZZZZZZ";
+        let obs: Observable = text.parse().expect("valid observable");
+        let (groups, _) = obs.x_groups();
+        assert!(table_groups(groups).iter().all(|g| g.terms.len() == 1
+            || g.terms.iter().fold(0u64, |m, t| m | t.z_mask).count_ones() as usize
+                <= MAX_TABLE_BITS));
+        let mut out = vec![Complex::new(0.0, 0.0); amps.len()];
+        apply_observable(exec, &amps, &obs, &mut out);
+        // term by term: (P a)_j = c i^y (-1)^{|src & z|} a[src], src = j ^ x
+        let mut want = vec![Complex::new(0.0, 0.0); amps.len()];
+        for t in obs.terms() {
+            let (x, z) = (t.x_mask() as usize, t.z_mask());
+            let phase = [
+                Complex::new(1.0, 0.0),
+                Complex::new(0.0, 1.0),
+                Complex::new(-1.0, 0.0),
+                Complex::new(0.0, -1.0),
+            ][(t.y_count() % 4) as usize];
+            for (j, w) in want.iter_mut().enumerate() {
+                let src = j ^ x;
+                let sign = if (src as u64 & z).count_ones() & 1 == 1 {
+                    -1.0
+                } else {
+                    1.0
+                };
+                *w += phase * t.coeff * sign * amps[src];
+            }
+        }
+        let err = out
+            .iter()
+            .zip(&want)
+            .map(|(a, b)| (a - b).norm())
+            .fold(0.0, f64::max);
+        assert!(err < 1e-12, "apply_observable differs by {err}");
+        let e = expectation(exec, &amps, &obs);
+        let direct: f64 = amps.iter().zip(&want).map(|(a, w)| (a.conj() * w).re).sum();
+        assert!(
+            (e - direct).abs() < 1e-9 * direct.abs().max(1.0),
+            "{e} vs {direct}"
+        );
     }
 }

@@ -295,7 +295,7 @@ impl StatePrimitives for CpuState {
     fn apply_observable(&self, observable: &Observable, out: &mut Self) -> Result<()> {
         observable.check_fits(self.num_qubits)?;
         let exec = self.exec();
-        with_pair!(out, self, o, a => algebra::apply_observable(exec, a, observable, o));
+        with_pair!(out, self, o, a => expectation::apply_observable(exec, a, observable, o));
         Ok(())
     }
 
@@ -346,6 +346,95 @@ impl StatePrimitives for CpuState {
             }
             _ => ferroq_core::primitives::inner_product_op_via(self, op, other, scratch),
         }
+    }
+
+    /// One-qubit uncontrolled ops (the local derivatives of a layer of rotations) share
+    /// one pass over both states ([`algebra::inner_layer`], in cache-sized blocks);
+    /// dense ones on qubits above the block go op by op, as does anything else.
+    fn inner_products_op(
+        &self,
+        ops: &[Op],
+        other: &Self,
+        scratch: &mut Self,
+    ) -> Result<Vec<Complex64>> {
+        let n = self.num_qubits;
+        let exec = self.exec();
+        let size = match &self.amps {
+            StateVector::Single(_) => std::mem::size_of::<Complex<f32>>(),
+            StateVector::Double(_) => std::mem::size_of::<Complex<f64>>(),
+        };
+        // Blocks of both states fit the cache block (at least 2^10 amplitudes).
+        let block_bits = (exec.cache_block_bytes / (2 * size))
+            .max(1 << 10)
+            .ilog2()
+            .min(n);
+        let mut members = Vec::new();
+        let mut slots = Vec::new();
+        for (k, op) in ops.iter().enumerate() {
+            let member = match op {
+                Op::Dense {
+                    targets,
+                    controls,
+                    matrix,
+                } if controls.is_empty()
+                    && targets.len() == 1
+                    && targets[0] < block_bits
+                    && matrix.data().len() == 4 =>
+                {
+                    let m = matrix.data();
+                    Some(algebra::LayerMember::Dense(
+                        targets[0],
+                        [m[0], m[1], m[2], m[3]],
+                    ))
+                }
+                Op::Diagonal {
+                    targets,
+                    controls,
+                    diag,
+                } if controls.is_empty()
+                    && targets.len() == 1
+                    && targets[0] < n
+                    && diag.len() == 2 =>
+                {
+                    Some(algebra::LayerMember::Diagonal(
+                        targets[0],
+                        [diag[0], diag[1]],
+                    ))
+                }
+                _ => None,
+            };
+            if let Some(m) = member {
+                members.push(m);
+                slots.push(k);
+            }
+        }
+        let mut out = vec![Complex64::new(0.0, 0.0); ops.len()];
+        if members.len() > 1 {
+            let shared = match (&self.amps, &other.amps) {
+                (StateVector::Single(a), StateVector::Single(b)) if a.len() == b.len() => {
+                    algebra::inner_layer(exec, a, b, &members, block_bits)
+                }
+                (StateVector::Double(a), StateVector::Double(b)) if a.len() == b.len() => {
+                    algebra::inner_layer(exec, a, b, &members, block_bits)
+                }
+                _ => return Err(mismatch()),
+            };
+            for (&k, v) in slots.iter().zip(shared) {
+                out[k] = v;
+            }
+        } else {
+            slots.clear();
+        }
+        let mut shared = vec![false; ops.len()];
+        for &k in &slots {
+            shared[k] = true;
+        }
+        for (k, op) in ops.iter().enumerate() {
+            if !shared[k] {
+                out[k] = self.inner_product_op(op, other, scratch)?;
+            }
+        }
+        Ok(out)
     }
 
     fn inner_product(&self, other: &Self) -> Result<Complex64> {

@@ -275,6 +275,22 @@ impl StatePrimitives for AnyState {
             _ => Err(wrong_state()),
         }
     }
+    fn inner_products_op(
+        &self,
+        ops: &[Op],
+        other: &Self,
+        scratch: &mut Self,
+    ) -> Result<Vec<Complex64>> {
+        match (self, other, scratch) {
+            (AnyState::Cpu(a), AnyState::Cpu(b), AnyState::Cpu(s)) => {
+                a.inner_products_op(ops, b, s)
+            }
+            (AnyState::Wgpu(a), AnyState::Wgpu(b), AnyState::Wgpu(s)) => {
+                a.inner_products_op(ops, b, s)
+            }
+            _ => Err(wrong_state()),
+        }
+    }
     fn norm_sqr(&self) -> Result<f64> {
         on_state!(self, s => s.norm_sqr())
     }

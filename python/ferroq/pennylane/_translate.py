@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 import pennylane as qml
-
 from pennylane.ops import Conditional, MidMeasure
 
 import ferroq
@@ -142,7 +141,7 @@ def _householder(psi: np.ndarray) -> tuple[np.ndarray, float]:
 class Program:
     """A tape translated for ferroq: the circuit, its symbols and their values."""
 
-    __slots__ = ("circuit", "names", "slots", "values", "batch", "phase_terms")
+    __slots__ = ("batch", "circuit", "names", "phase_terms", "slots", "values")
 
     def __init__(
         self,
@@ -327,7 +326,7 @@ class Translator:
                 fixed(op)
                 try:
                     subs = op.decomposition()
-                except Exception as e:  # noqa: BLE001 - PennyLane raises several kinds
+                except Exception as e:  # PennyLane raises several kinds
                     raise qml.exceptions.DeviceError(
                         f"ferroq.qubit cannot run {name}: no native gate and no decomposition ({e})"
                     ) from e

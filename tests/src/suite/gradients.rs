@@ -195,7 +195,8 @@ fn random_circuits<B: Backend>(b: &B, rng: &mut Rng) {
 /// Layers of parametric gates on disjoint qubits (taken together by the sweep and undone
 /// in fused blocks): one-qubit rotations, `u` with three parameters, controlled and
 /// diagonal two-qubit gates, shared and affine parameters, a fixed entangler between
-/// layers — at fusion widths 1 to 4 and unfused.
+/// layers, gates written qubit by qubit that the plan reschedules into layers — at
+/// fusion widths 1 to 4 and unfused.
 fn parametric_layers<B: Backend>(b: &B, rng: &mut Rng) {
     let n = 6u32;
     let mut c = Circuit::new(n);
@@ -214,6 +215,13 @@ fn parametric_layers<B: Backend>(b: &B, rng: &mut Rng) {
             .rx(Param::symbol("shared"), 0);
         for q in 0..n - 1 {
             c.cx(q, q + 1);
+        }
+        // Written gate by gate (as front ends emit them): the plan reorders them into
+        // layers (each gate after the earlier ones on its qubits).
+        for q in 0..n {
+            c.rx(t("e", q), q)
+                .rz(t("f", q), q)
+                .crz(t("g", q), q, (q + 2) % n);
         }
     }
     let observables = vec![random_observable(rng, n, 3), random_observable(rng, n, 2)];
