@@ -441,7 +441,7 @@ mod tests {
             pool: None,
             chunk: 1 << 9,
             cache_block_bytes: 0,
-            simd: false,
+            simd: None,
         };
         let n = 12u32;
         let mut rng = Rng::new(3);

@@ -438,7 +438,7 @@ mod tests {
             pool: None,
             chunk: 1 << 12,
             cache_block_bytes: 0,
-            simd: false,
+            simd: None,
         };
         let n = 16u32;
         let mut rng = Rng::new(11);
