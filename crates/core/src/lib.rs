@@ -55,6 +55,7 @@ pub mod options;
 pub mod param;
 pub mod param_sets;
 pub mod plan;
+mod plan_step;
 pub mod precision;
 pub mod primitives;
 pub mod readout;
@@ -62,6 +63,7 @@ pub mod rng;
 mod sandwich;
 mod slots;
 pub mod trajectory;
+pub mod trajectory_tree;
 
 pub use backend::{Backend, BatchOptions, Capabilities, DeviceKind};
 pub use binder::Binder;
