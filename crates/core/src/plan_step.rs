@@ -1,4 +1,4 @@
-//! The steps of a [`Plan`](crate::plan::Plan): what each op of a bound program is made
+//! The steps of a compiled plan: what each op of a bound program is made
 //! from (a fixed op, a parametric gate, a fused block with parametric or noise members,
 //! a conditioned gate, a drawn noise unitary), and how one step is bound to parameter
 //! values and noise draws.
