@@ -85,6 +85,8 @@ macro_rules! __with_checks {
             degenerate_inputs_do_not_panic, gradients_match_finite_differences,
             noisy_expectations_match_density_reference, noisy_shots_match_density_reference,
             readout_errors_in_trajectories, noisy_trajectories_are_reproducible,
+            shared_prefix_trajectories_match_density_reference,
+            shared_prefixes_give_the_same_shots,
         ]);
     };
 }

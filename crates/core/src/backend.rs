@@ -162,6 +162,14 @@ pub trait Backend: Send + Sync {
         items_in_turn(count, interrupt, || self.new_state(num_qubits), job)
     }
 
+    /// How many items [`Backend::for_each_item`] runs at once on states of
+    /// `num_qubits` qubits (1, the default, when it runs them in turn). Algorithms that
+    /// split work into items use it to choose how many: fewer items share more work.
+    fn concurrent_items(&self, num_qubits: u32) -> usize {
+        let _ = num_qubits;
+        1
+    }
+
     /// Largest qubit count it can hold.
     fn max_qubits(&self) -> u32 {
         self.capabilities().max_qubits

@@ -10,8 +10,11 @@
 //!
 //! When a plan has no state-dependent randomness (no measurement, reset, condition or
 //! general Kraus channel), trajectories whose draws agree give the same final state:
-//! they are grouped and each distinct one is simulated once ([`group_trajectories`]).
-//! A group's shots are sampled from its final state with seed
+//! they are grouped and each distinct one is simulated once ([`group_trajectories`]),
+//! and groups whose draws agree up to some step share the state up to there
+//! ([`crate::trajectory_tree`]: a depth-first walk over the trie of their draws, with a
+//! bounded number of state copies; the final states are those of simulating each group
+//! on its own). A group's shots are sampled from its final state with seed
 //! `derive_seed(t_first, SAMPLE_STREAM)`, `t_first` the seed of its first trajectory.
 
 use crate::backend::Backend;
@@ -23,7 +26,8 @@ use crate::plan::Plan;
 use crate::primitives::StatePrimitives;
 use crate::rng::derive_seed;
 use crate::trajectory::noise_rng;
-use std::collections::HashMap;
+use crate::trajectory_tree::walk_groups;
+pub use crate::trajectory_tree::{group_trajectories, TrajectoryGroup, MAX_SHARED_STATES};
 
 const SAMPLE_STREAM: u64 = 0x7361_6D70_6C65_0001;
 
@@ -37,43 +41,6 @@ pub struct Estimate {
     pub std_error: f64,
     /// Number of trajectories.
     pub trajectories: usize,
-}
-
-/// Trajectories with identical noise draws: `choices` (sparse: the slots that drew a
-/// term other than 0, with the term) and the trajectory indices that drew them, in
-/// increasing order. Groups come in order of their first trajectory.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrajectoryGroup {
-    /// The full draw of every noise slot.
-    pub choices: Vec<u32>,
-    /// Trajectory indices sharing it.
-    pub members: Vec<usize>,
-}
-
-/// Groups `count` trajectories of `plan` under `seed` by their bind-time noise draws.
-pub fn group_trajectories(plan: &Plan, count: usize, seed: u64) -> Vec<TrajectoryGroup> {
-    let mut index: HashMap<Vec<(u32, u32)>, usize> = HashMap::new();
-    let mut groups: Vec<TrajectoryGroup> = Vec::new();
-    for i in 0..count {
-        let choices = plan.draw_noise(&mut noise_rng(derive_seed(seed, i as u64)));
-        let key: Vec<(u32, u32)> = choices
-            .iter()
-            .enumerate()
-            .filter(|(_, &c)| c != 0)
-            .map(|(s, &c)| (s as u32, c))
-            .collect();
-        match index.get(&key) {
-            Some(&g) => groups[g].members.push(i),
-            None => {
-                index.insert(key, groups.len());
-                groups.push(TrajectoryGroup {
-                    choices,
-                    members: vec![i],
-                });
-            }
-        }
-    }
-    groups
 }
 
 /// `true` when trajectories with the same bind-time draws end in the same state.
@@ -111,13 +78,35 @@ pub fn run_trajectory<S: StatePrimitives>(
 }
 
 /// `shots` basis indices (over all qubits) of noisy `plan`: shot `i` is trajectory
-/// `i`'s final state sampled once (grouped as the module docs say).
+/// `i`'s final state sampled once (grouped, and prefixes shared, as the module docs say).
 pub fn sample_trajectories<B: Backend>(
     backend: &B,
     plan: &Plan,
     values: &[f64],
     shots: usize,
     seed: u64,
+    interrupt: &Interrupt<'_>,
+) -> Result<Vec<u64>> {
+    sample_trajectories_with(
+        backend,
+        plan,
+        values,
+        shots,
+        seed,
+        MAX_SHARED_STATES,
+        interrupt,
+    )
+}
+
+/// [`sample_trajectories`] with at most `max_states` states held at once per item
+/// (1 simulates every group from `|0…0>` on its own; the shots are the same).
+pub fn sample_trajectories_with<B: Backend>(
+    backend: &B,
+    plan: &Plan,
+    values: &[f64],
+    shots: usize,
+    seed: u64,
+    max_states: usize,
     interrupt: &Interrupt<'_>,
 ) -> Result<Vec<u64>> {
     check_values(plan, values)?;
@@ -130,13 +119,19 @@ pub fn sample_trajectories<B: Backend>(
         });
     }
     let groups = group_trajectories(plan, shots, seed);
-    let draws = backend.for_each_item(n, groups.len(), interrupt, &|g, state| {
-        let group = &groups[g];
-        let program = plan.bind_trajectory(values, &group.choices)?;
-        let t = derive_seed(seed, group.members[0] as u64);
-        execute(state, &mut Classical::new(t), &program, interrupt)?;
-        sample(state, group.members.len(), derive_seed(t, SAMPLE_STREAM))
-    })?;
+    let draws = walk_groups(
+        backend,
+        plan,
+        values,
+        &groups,
+        max_states,
+        interrupt,
+        &|g, state| {
+            let group = &groups[g];
+            let t = derive_seed(seed, group.members[0] as u64);
+            sample(state, group.members.len(), derive_seed(t, SAMPLE_STREAM))
+        },
+    )?;
     let mut out = vec![0u64; shots];
     for (group, d) in groups.iter().zip(draws) {
         for (&i, x) in group.members.iter().zip(d) {
@@ -168,11 +163,15 @@ pub fn expectation_trajectories<B: Backend>(
     // (values, weight) per simulated trajectory or group.
     let per: Vec<(Vec<f64>, usize)> = if groupable(plan) {
         let groups = group_trajectories(plan, trajectories, seed);
-        backend.for_each_item(n, groups.len(), interrupt, &|g, state| {
-            let program = plan.bind_trajectory(values, &groups[g].choices)?;
-            execute(state, &mut Classical::new(0), &program, interrupt)?;
-            Ok((state.expectations(observables)?, groups[g].members.len()))
-        })?
+        walk_groups(
+            backend,
+            plan,
+            values,
+            &groups,
+            MAX_SHARED_STATES,
+            interrupt,
+            &|g, state| Ok((state.expectations(observables)?, groups[g].members.len())),
+        )?
     } else {
         backend.for_each_item(n, trajectories, interrupt, &|i, state| {
             run_trajectory(state, plan, values, seed, i, interrupt)?;

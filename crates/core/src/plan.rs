@@ -5,98 +5,18 @@
 //! hold a parameter: no re-lowering, no re-fusing, no name lookups per set.
 
 use crate::channel::Channel;
-use crate::circuit::{Circuit, Condition, Operation};
+use crate::circuit::{Circuit, Operation};
 use crate::error::{Error, Result};
-use crate::fusion::{block_body, plan_blocks, Item, Step};
+use crate::fusion::{plan_blocks, Item, Step};
 use crate::lowered::{conditioned, open_sandwiches, Lowered, Member};
 use crate::op::Op;
 use crate::options::CompileOptions;
 use crate::param::ParamBinding;
+use crate::plan_step::{block_step, PlanStep};
 use crate::rng::Rng;
 pub(crate) use crate::slots::SlotExpr;
 use crate::slots::{NoiseSlot, ParamGate};
 use std::sync::Arc;
-
-/// One step of a plan.
-#[derive(Debug, Clone)]
-enum PlanStep {
-    /// An op that no parameter changes.
-    Fixed(Op),
-    /// A parametric gate on its own (keeps its controls).
-    Gate(ParamGate),
-    /// A fused block with at least one parametric member.
-    Block {
-        qubits: Vec<u32>,
-        diagonal: bool,
-        members: Vec<Member>,
-    },
-    /// A classically conditioned parametric gate.
-    Conditional {
-        condition: Condition,
-        gate: ParamGate,
-    },
-    /// A mixed-unitary channel on its own: the unitary a trajectory drew.
-    Noise(NoiseSlot),
-}
-
-impl PlanStep {
-    /// Target qubits of the step if it is dense, else 0.
-    fn dense_width(&self) -> u32 {
-        fn of_op(op: &Op) -> u32 {
-            match op {
-                Op::Dense { targets, .. } => targets.len() as u32,
-                Op::Conditional { ops, .. } => ops.iter().map(of_op).max().unwrap_or(0),
-                _ => 0,
-            }
-        }
-        match self {
-            PlanStep::Fixed(op) => of_op(op),
-            PlanStep::Gate(g) | PlanStep::Conditional { gate: g, .. } => {
-                if g.gate.is_diagonal() {
-                    0
-                } else {
-                    g.targets.len() as u32
-                }
-            }
-            PlanStep::Block {
-                qubits, diagonal, ..
-            } => {
-                if *diagonal {
-                    0
-                } else {
-                    qubits.len() as u32
-                }
-            }
-            PlanStep::Noise(n) => {
-                if n.channel.is_diagonal_mixture() {
-                    0
-                } else {
-                    n.qubits.len() as u32
-                }
-            }
-        }
-    }
-}
-
-/// The step of a block (all of whose members are fixed: computed now).
-fn block_step(qubits: Vec<u32>, diagonal: bool, members: Vec<Member>) -> PlanStep {
-    if members.iter().all(|m| matches!(m, Member::Fixed { .. })) {
-        PlanStep::Fixed(block_body(
-            &qubits,
-            diagonal,
-            members.iter().map(|m| match m {
-                Member::Fixed { qubits, body } => (qubits.as_slice(), body),
-                _ => unreachable!("all fixed"),
-            }),
-        ))
-    } else {
-        PlanStep::Block {
-            qubits,
-            diagonal,
-            members,
-        }
-    }
-}
 
 #[derive(Debug)]
 struct PlanInner {
@@ -414,6 +334,74 @@ impl Plan {
     /// unitaries `choices` selects (one per slot, from [`Plan::draw_noise`]): fused
     /// blocks stay fused through the channels, and a drawn identity costs nothing.
     pub fn bind_trajectory(&self, values: &[f64], choices: &[u32]) -> Result<BoundProgram> {
+        self.check_draws(values, choices)?;
+        let p = &self.inner;
+        let ops: Arc<[Op]> = match &p.fixed {
+            Some(ops) => ops.clone(),
+            None => {
+                let mut ops = Vec::with_capacity(p.steps.len());
+                for step in &p.steps {
+                    if let Some(op) = step.bind(values, &|s| choices[s])? {
+                        ops.push(op);
+                    }
+                }
+                ops.into()
+            }
+        };
+        Ok(BoundProgram {
+            num_qubits: p.num_qubits,
+            num_clbits: p.num_clbits,
+            ops,
+            non_unitary: p.non_unitary,
+        })
+    }
+
+    /// The most probable term of every noise slot's mixture (the first of equals): the
+    /// draw trajectories share most often.
+    pub fn likely_noise_draws(&self) -> Vec<u32> {
+        self.inner
+            .noise
+            .iter()
+            .map(|ch| {
+                let m = ch.mixture().unwrap_or(&[]);
+                let mut best = 0;
+                for (i, (p, _)) in m.iter().enumerate() {
+                    if *p > m[best].0 {
+                        best = i;
+                    }
+                }
+                best as u32
+            })
+            .collect()
+    }
+
+    /// The step (in `0..op_count()`) that applies each noise slot's draw, by slot.
+    pub fn noise_slot_steps(&self) -> Vec<usize> {
+        let mut at = vec![0; self.inner.noise.len()];
+        for (i, step) in self.inner.steps.iter().enumerate() {
+            for s in step.noise_slots() {
+                at[s] = i;
+            }
+        }
+        at
+    }
+
+    /// Step `step` alone (in `0..op_count()`), bound to `values` with the noise slots
+    /// drawing `choices` (as [`Plan::bind_trajectory`]); `None` when the step is a drawn
+    /// identity. The ops of every step in order are `bind_trajectory`'s program.
+    pub fn bind_step(&self, values: &[f64], step: usize, choices: &[u32]) -> Result<Option<Op>> {
+        self.check_draws(values, choices)?;
+        match self.inner.steps.get(step) {
+            Some(s) => s.bind(values, &|slot| choices[slot]),
+            None => Err(Error::invalid(format!(
+                "step {step} of a plan with {} steps",
+                self.inner.steps.len()
+            ))),
+        }
+    }
+
+    /// Checks one value per parameter and one term of its mixture per noise slot.
+    fn check_draws(&self, values: &[f64], choices: &[u32]) -> Result<()> {
         let p = &self.inner;
         if choices.len() != p.noise.len() {
             return Err(Error::invalid(format!(
@@ -438,68 +426,7 @@ impl Plan {
                 values.len()
             )));
         }
-        let ops: Arc<[Op]> = match &p.fixed {
-            Some(ops) => ops.clone(),
-            None => {
-                let mut ops = Vec::with_capacity(p.steps.len());
-                for step in &p.steps {
-                    ops.push(match step {
-                        PlanStep::Fixed(op) => op.clone(),
-                        PlanStep::Gate(g) => g.op(values)?,
-                        PlanStep::Conditional { condition, gate } => Op::Conditional {
-                            condition: condition.clone(),
-                            ops: vec![gate.op(values)?],
-                        },
-                        PlanStep::Noise(n) => match n.op(choices[n.slot]) {
-                            Some(op) => op,
-                            None => continue,
-                        },
-                        PlanStep::Block {
-                            qubits,
-                            diagonal,
-                            members,
-                        } => {
-                            let mut bodies = Vec::with_capacity(members.len());
-                            for m in members {
-                                bodies.push(match m {
-                                    Member::Fixed { .. } => None,
-                                    Member::Param(g) => Some(g.body(values)?),
-                                    Member::Noise(n) => n.body(choices[n.slot]),
-                                });
-                            }
-                            block_body(
-                                qubits,
-                                *diagonal,
-                                members
-                                    .iter()
-                                    .zip(&bodies)
-                                    .filter_map(|(m, b)| match (m, b) {
-                                        (Member::Fixed { qubits, body }, _) => {
-                                            Some((qubits.as_slice(), body))
-                                        }
-                                        (Member::Param(g), Some(b)) => {
-                                            Some((g.qubits.as_slice(), b))
-                                        }
-                                        (Member::Noise(n), Some(b)) => {
-                                            Some((n.qubits.as_slice(), b))
-                                        }
-                                        // A drawn identity.
-                                        (Member::Noise(_), None) => None,
-                                        (Member::Param(_), None) => unreachable!("evaluated above"),
-                                    }),
-                            )
-                        }
-                    });
-                }
-                ops.into()
-            }
-        };
-        Ok(BoundProgram {
-            num_qubits: p.num_qubits,
-            num_clbits: p.num_clbits,
-            ops,
-            non_unitary: p.non_unitary,
-        })
+        Ok(())
     }
 
     /// Binds by name. A name the circuit does not have is [`Error::UnknownParameter`];

@@ -37,6 +37,16 @@ pub trait StatePrimitives: Send + Sized {
     fn set_amplitudes(&mut self, amps: &[Complex64]) -> Result<()>;
     /// Overwrites this state with `other`'s amplitudes (same qubit count).
     fn copy_from(&mut self, other: &Self) -> Result<()>;
+    /// Overwrites this state with `source`'s amplitudes, then applies the run `ops` (as
+    /// [`StatePrimitives::copy_from`] then [`StatePrimitives::apply`], the default); a
+    /// backend may do both in one pass over memory.
+    fn copy_apply(&mut self, source: &Self, ops: &[Op], interrupt: &Interrupt<'_>) -> Result<()> {
+        self.copy_from(source)?;
+        if ops.is_empty() {
+            return Ok(());
+        }
+        self.apply(ops, interrupt)
+    }
     /// Writes `O|self>` into `out` (same qubit count), for an observable `O`.
     fn apply_observable(&self, observable: &Observable, out: &mut Self) -> Result<()>;
     /// `<self|other>`.

@@ -45,6 +45,12 @@ impl Tiling {
     /// The longest run at the start of `ops` that fits one tile, as its length and high
     /// qubit set. Runs shorter than two ops gain nothing and are reported as length 0.
     pub(crate) fn run(&self, ops: &[Op]) -> (usize, Vec<u32>) {
+        self.run_of(ops, 2)
+    }
+
+    /// The longest run at the start of `ops` that fits one tile, if it has at least
+    /// `min` ops (else length 0).
+    pub(crate) fn run_of(&self, ops: &[Op], min: usize) -> (usize, Vec<u32>) {
         let mut high: Vec<u32> = Vec::new();
         let mut len = 0;
         for op in ops {
@@ -63,18 +69,21 @@ impl Tiling {
             high = next;
             len += 1;
         }
-        if len < 2 {
+        if len < min.max(1) {
             return (0, Vec::new());
         }
         high.sort_unstable();
         (len, high)
     }
 
-    /// Applies `ops` (a run found by [`Tiling::run`] with high set `high`) tile by tile.
+    /// Applies `ops` (a run found by [`Tiling::run`] with high set `high`) tile by tile;
+    /// with `src` (as long as `v`), each tile is read from `src` instead of `v` (a copy
+    /// and the run in one pass).
     pub(crate) fn apply<T: Real>(
         &self,
         exec: Exec<'_>,
         v: &mut [Complex<T>],
+        src: Option<&[Complex<T>]>,
         num_qubits: u32,
         high: &[u32],
         ops: &[Op],
@@ -123,6 +132,9 @@ impl Tiling {
             exec.for_each_index(tiles, 1, |t| {
                 // SAFETY: tile `t` is `[t*tile, (t+1)*tile)`, touched by this task alone.
                 let chunk = unsafe { std::slice::from_raw_parts_mut(ptr.at(t * tile), tile) };
+                if let Some(src) = src {
+                    chunk.copy_from_slice(&src[t * tile..(t + 1) * tile]);
+                }
                 prepared.iter().for_each(|p| p.apply(serial, chunk));
             });
             return Ok(());
@@ -146,9 +158,14 @@ impl Tiling {
             }
             scratch.clear();
             for &o in &offsets {
-                // SAFETY: the blocks of tile `t` belong to this task alone.
-                let src = unsafe { std::slice::from_raw_parts(ptr.at(base + o), block) };
-                scratch.extend_from_slice(src);
+                match src {
+                    Some(src) => scratch.extend_from_slice(&src[base + o..base + o + block]),
+                    None => {
+                        // SAFETY: the blocks of tile `t` belong to this task alone.
+                        let own = unsafe { std::slice::from_raw_parts(ptr.at(base + o), block) };
+                        scratch.extend_from_slice(own);
+                    }
+                }
             }
             prepared.iter().for_each(|p| p.apply(serial, scratch));
             for (j, &o) in offsets.iter().enumerate() {

@@ -290,6 +290,15 @@ impl Backend for CpuBackend {
         )
     }
 
+    /// One item per thread for small states (below `parallel_threshold`), else 1.
+    fn concurrent_items(&self, num_qubits: u32) -> usize {
+        if num_qubits < self.options.parallel_threshold && self.threads() > 1 {
+            self.threads()
+        } else {
+            1
+        }
+    }
+
     /// Small states: items in parallel, each on one thread with its own state. Large
     /// states: items in turn, each on all threads, reusing one state. The interrupt
     /// hook is polled on the calling thread between groups of items.
@@ -300,8 +309,7 @@ impl Backend for CpuBackend {
         interrupt: &Interrupt<'_>,
         job: &(dyn Fn(usize, &mut CpuState) -> Result<T> + Sync),
     ) -> Result<Vec<T>> {
-        let across_items = num_qubits < self.options.parallel_threshold && self.threads() > 1;
-        if !across_items {
+        if self.concurrent_items(num_qubits) == 1 {
             return items_in_turn(count, interrupt, || self.new_state(num_qubits), job);
         }
         let mut out = Vec::with_capacity(count);

@@ -213,7 +213,7 @@ fn apply_run<T: Real>(
         if let Some(tiling) = tiling {
             let (run, high) = tiling.run(&ops[i..]);
             if run > 0 {
-                tiling.apply(exec, v, n, &high, &ops[i..i + run])?;
+                tiling.apply(exec, v, None, n, &high, &ops[i..i + run])?;
                 i += run;
                 continue;
             }
@@ -222,6 +222,27 @@ fn apply_run<T: Real>(
         i += 1;
     }
     Ok(())
+}
+
+/// `v = src`, then `ops`: the copy rides on the first cache-blocked run when there is
+/// one (one pass over memory for both).
+fn copy_apply_run<T: Real>(
+    exec: Exec<'_>,
+    v: &mut [Complex<T>],
+    src: &[Complex<T>],
+    n: u32,
+    ops: &[Op],
+    interrupt: &Interrupt<'_>,
+) -> Result<()> {
+    if let Some(tiling) = Tiling::new(n, block_bits::<T>(exec)) {
+        let (run, high) = tiling.run_of(ops, 1);
+        if run > 0 {
+            tiling.apply(exec, v, Some(src), n, &high, &ops[..run])?;
+            return apply_run(exec, v, n, &ops[run..], interrupt);
+        }
+    }
+    algebra::copy(exec, v, src);
+    apply_run(exec, v, n, ops, interrupt)
 }
 
 impl StatePrimitives for CpuState {
@@ -290,6 +311,12 @@ impl StatePrimitives for CpuState {
         let exec = self.placement.exec();
         with_pair!(self, other, a, b => algebra::copy(exec, a, b));
         Ok(())
+    }
+
+    fn copy_apply(&mut self, source: &Self, ops: &[Op], interrupt: &Interrupt<'_>) -> Result<()> {
+        let n = self.num_qubits;
+        let exec = self.placement.exec();
+        with_pair!(self, source, a, b => copy_apply_run(exec, a, b, n, ops, interrupt))
     }
 
     fn apply_observable(&self, observable: &Observable, out: &mut Self) -> Result<()> {

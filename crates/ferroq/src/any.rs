@@ -258,6 +258,9 @@ impl StatePrimitives for AnyState {
     fn copy_from(&mut self, other: &Self) -> Result<()> {
         on_pair!(self, other, a, b => a.copy_from(b))
     }
+    fn copy_apply(&mut self, source: &Self, ops: &[Op], interrupt: &Interrupt<'_>) -> Result<()> {
+        on_pair!(self, source, a, b => a.copy_apply(b, ops, interrupt))
+    }
     fn apply_observable(&self, observable: &Observable, out: &mut Self) -> Result<()> {
         on_pair!(self, out, a, b => a.apply_observable(observable, b))
     }
@@ -341,6 +344,11 @@ impl Backend for AnyBackend {
             AnyBackend::Wgpu(b) => b.new_state(num_qubits).map(|s| AnyState::Wgpu(Box::new(s))),
             AnyBackend::Mpi(b) => b.new_state(num_qubits).map(|s| AnyState::Mpi(Box::new(s))),
         }
+    }
+    /// 1: this type's `for_each_item` is the serial default (the facade dispatches
+    /// item algorithms to the concrete backend, whose own count applies).
+    fn concurrent_items(&self, _num_qubits: u32) -> usize {
+        1
     }
     fn run_batch(
         &self,

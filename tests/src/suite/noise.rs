@@ -2,13 +2,17 @@
 //! (means within 5 standard errors plus the backend's tolerance; shot counts by a
 //! chi-square bound), with fixed seeds so every run is the same, and trajectories that
 //! give the very same shots as the reference backend for the same seed (so thread
-//! counts and backends do not change results).
+//! counts and backends do not change results). Layered circuits with noise after every
+//! gate check the shared-prefix walk over trajectory groups: its shots follow the
+//! reference distribution, and are the very shots of simulating every group alone.
 
 use super::{chi_square, chi_square_bound, compile_ok, tolerance};
 use crate::reference::dense::{c, DenseMatrix};
 use crate::reference::density::{self as dm, NoisyCircuit, RefNoise};
 use crate::ReferenceBackend;
-use ferroq_core::noisy::{expectation_trajectories, run_trajectory, sample_trajectories};
+use ferroq_core::noisy::{
+    expectation_trajectories, run_trajectory, sample_trajectories, sample_trajectories_with,
+};
 use ferroq_core::{
     Backend, DeviceKind, Interrupt, Observable, ParamBinding, Precision, ReadoutError,
 };
@@ -164,6 +168,126 @@ pub fn noisy_trajectories_are_reproducible<B: Backend>(b: &B) {
         assert!(
             same >= 299,
             "only {same} of 300 shots equal the reference backend's for the same seed"
+        );
+    }
+}
+
+/// A layered circuit with noise after every gate (the noise benchmark's shape, small):
+/// `ry`, `rz` on every qubit with 1-qubit depolarizing `p1`, a `cx` brickwork with
+/// 2-qubit depolarizing `p2`, and a phase flip and Pauli channel on qubit 0 each layer.
+pub fn layered_noisy_circuit(n: u32, layers: u32, p1: f64, p2: f64) -> NoisyCircuit {
+    let mut nc = NoisyCircuit::new(n);
+    for layer in 0..layers {
+        for q in 0..n {
+            let a = 0.37 + 0.61 * f64::from(layer * n + q);
+            nc.circuit.ry(a, q);
+            nc.add(RefNoise::Depolarizing(p1, 1), &[q]);
+            nc.circuit.rz(1.3 * a, q);
+            nc.add(RefNoise::Depolarizing(p1, 1), &[q]);
+        }
+        for q in (layer % 2..n.saturating_sub(1)).step_by(2) {
+            nc.circuit.cx(q, q + 1);
+            nc.add(RefNoise::Depolarizing(p2, 2), &[q, q + 1]);
+        }
+        nc.add(RefNoise::PhaseFlip(p1), &[0]);
+        nc.add(RefNoise::Pauli(p1, p1 / 2.0, p1 / 3.0), &[0]);
+    }
+    nc
+}
+
+/// Shots and expectation values of a layered circuit with noise after every gate (most
+/// trajectories share long prefixes, some deviate several times) follow the density
+/// reference (chi-square bound on the shot counts, 5 standard errors on the means),
+/// with the walk's default state bound and with a bound of 2 (which falls back to
+/// simulating groups from |0…0>).
+pub fn shared_prefix_trajectories_match_density_reference<B: Backend>(b: &B) {
+    let tol = tolerance(b);
+    let nc = layered_noisy_circuit(4, 4, 0.04, 0.1);
+    let rho = dm::density_matrix(&nc, &ParamBinding::new());
+    let probs = dm::probabilities(&rho);
+    let plan = compile_ok(&nc.circuit, &b.compile_options());
+    let shots = trajectories(b, 8000);
+    for (k, max_states) in [8usize, 2].into_iter().enumerate() {
+        let draws = sample_trajectories_with(
+            b,
+            &plan,
+            &[],
+            shots,
+            400 + k as u64,
+            max_states,
+            &Interrupt::none(),
+        )
+        .expect("shots");
+        let mut counts = vec![0u64; probs.len()];
+        for d in draws {
+            counts[d as usize] += 1;
+        }
+        let (stat, df) = chi_square(&counts, &probs, shots as u64);
+        assert!(
+            stat <= chi_square_bound(df),
+            "at most {max_states} states: chi-square {stat} over {df} degrees of freedom; \
+             counts {counts:?}, reference {probs:?}"
+        );
+    }
+    let obs = observables_on(4);
+    let est = expectation_trajectories(b, &plan, &[], &obs, shots, 31, &Interrupt::none())
+        .expect("estimates");
+    for (o, e) in obs.iter().zip(&est) {
+        let want = dm::expectation(&rho, o);
+        let bound = 5.0 * e.std_error + 10.0 * tol + 1e-9;
+        assert!(
+            (e.mean - want).abs() <= bound,
+            "<{o}> = {} ± {} over {shots} trajectories, reference {want}",
+            e.mean,
+            e.std_error
+        );
+    }
+}
+
+fn observables_on(n: usize) -> Vec<Observable> {
+    let mut v = Vec::new();
+    for q in 0..n {
+        for p in ['X', 'Z'] {
+            let mut s = vec!['I'; n];
+            s[n - 1 - q] = p;
+            v.push(s.into_iter().collect::<String>());
+        }
+    }
+    v.push("Z".repeat(n));
+    v.iter().map(|s| s.parse().expect("observable")).collect()
+}
+
+/// Sharing prefixes changes no shot: with state bounds 1 (every group simulated from
+/// |0…0> on its own), 2 and the default, the same seed gives the same shots, and (in
+/// double precision) the reference backend's.
+pub fn shared_prefixes_give_the_same_shots<B: Backend>(b: &B) {
+    let nc = layered_noisy_circuit(5, 3, 0.05, 0.1);
+    let plan = compile_ok(&nc.circuit, &b.compile_options());
+    let run = |max_states| {
+        sample_trajectories_with(b, &plan, &[], 2000, 17, max_states, &Interrupt::none())
+            .expect("shots")
+    };
+    let alone = run(1);
+    for max_states in [2, 3, 8] {
+        let shared = run(max_states);
+        let same = alone.iter().zip(&shared).filter(|(a, b)| a == b).count();
+        assert!(
+            same >= alone.len() - 1,
+            "at most {max_states} states: only {same} of {} shots equal those of groups \
+             simulated alone",
+            alone.len()
+        );
+    }
+    if b.precision() == Precision::Double {
+        let r = ReferenceBackend::new();
+        let rplan = compile_ok(&nc.circuit, &r.compile_options());
+        let want =
+            sample_trajectories(&r, &rplan, &[], 2000, 17, &Interrupt::none()).expect("shots");
+        let same = alone.iter().zip(&want).filter(|(a, b)| a == b).count();
+        assert!(
+            same >= alone.len() - 2,
+            "only {same} of {} shots equal the reference backend's for the same seed",
+            alone.len()
         );
     }
 }
