@@ -161,7 +161,8 @@ impl<T: Real> Prepared<T> {
             .collect::<Vec<_>>();
         let gather = BitGather::new(num_qubits, &qs);
         let lowest = qs.iter().copied().min().unwrap_or(0);
-        let lanes = simd.and_then(|isa| simd::lane_table(isa, &table, gather.low(), lowest));
+        let amps = 1usize << num_qubits;
+        let lanes = simd.and_then(|isa| simd::lane_table(isa, &table, gather.low(), lowest, amps));
         Prepared::DiagTable {
             gather,
             table,

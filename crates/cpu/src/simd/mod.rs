@@ -298,16 +298,18 @@ const MAX_LANE_TABLE_QUBITS: usize = 10;
 /// width (where a vector's factors differ lane by lane): entry `idx * lanes + l` is
 /// `table[idx | low[l]]`, so the factors of the vector at position `j` (a multiple of
 /// `lanes`) are one contiguous load at `(hi | low[j]) * lanes`. `None` where it does
-/// not pay: every qubit at or above the vector width (one broadcast per vector does), or
-/// a table too large to keep in L1/L2.
+/// not pay: every qubit at or above the vector width (one broadcast per vector does), a
+/// table too large to keep in L1/L2, or one larger than a quarter of the `amplitudes` it
+/// is applied to (ops are prepared per run: building it would cost more than it saves).
 pub(crate) fn lane_table<T: Real>(
     isa: Isa,
     table: &[Complex<T>],
     low: &[u32; 256],
     lowest_qubit: u32,
+    amplitudes: usize,
 ) -> Option<Vec<Complex<T>>> {
     let lanes = isa.lanes::<T>();
-    let small = table.len() <= 1 << MAX_LANE_TABLE_QUBITS;
+    let small = table.len() <= 1 << MAX_LANE_TABLE_QUBITS && table.len() * lanes <= amplitudes / 4;
     ((1usize << lowest_qubit.min(16)) < lanes && small).then(|| {
         (0..table.len())
             .flat_map(|idx| (0..lanes).map(move |l| table[idx | low[l] as usize]))
