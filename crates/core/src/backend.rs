@@ -263,3 +263,87 @@ pub fn items_in_turn<S: StatePrimitives, T>(
     }
     Ok(out)
 }
+
+/// Implements [`Backend`] and [`StatePrimitives`](crate::StatePrimitives) for the stand-in
+/// of a backend that was not compiled in (a cargo feature off): `$backend` and `$state`
+/// are tuple structs around an uninhabited type, so no value exists and every method is
+/// `match self.0 {}`. Their constructor (written by the caller) returns
+/// [`Error::BackendUnavailable`](crate::Error::BackendUnavailable), so code elsewhere
+/// needs no `#[cfg]`.
+#[macro_export]
+macro_rules! absent_backend {
+    ($backend:ty, $state:ty) => {
+        impl $crate::Backend for $backend {
+            type State = $state;
+            fn name(&self) -> &'static str {
+                match self.0 {}
+            }
+            fn precision(&self) -> $crate::Precision {
+                match self.0 {}
+            }
+            fn capabilities(&self) -> $crate::Capabilities {
+                match self.0 {}
+            }
+            fn new_state(&self, _: u32) -> $crate::Result<$state> {
+                match self.0 {}
+            }
+        }
+
+        impl $crate::StatePrimitives for $state {
+            fn num_qubits(&self) -> u32 {
+                match self.0 {}
+            }
+            fn precision(&self) -> $crate::Precision {
+                match self.0 {}
+            }
+            fn apply(&mut self, _: &[$crate::Op], _: &$crate::Interrupt<'_>) -> $crate::Result<()> {
+                match self.0 {}
+            }
+            fn probability_one(&mut self, _: u32) -> $crate::Result<(f64, f64)> {
+                match self.0 {}
+            }
+            fn collapse(&mut self, _: u32, _: bool, _: f64, _: bool) -> $crate::Result<()> {
+                match self.0 {}
+            }
+            fn set_zero(&mut self) -> $crate::Result<()> {
+                match self.0 {}
+            }
+            fn set_amplitudes(&mut self, _: &[$crate::Complex64]) -> $crate::Result<()> {
+                match self.0 {}
+            }
+            fn copy_from(&mut self, _: &Self) -> $crate::Result<()> {
+                match self.0 {}
+            }
+            fn apply_observable(&self, _: &$crate::Observable, _: &mut Self) -> $crate::Result<()> {
+                match self.0 {}
+            }
+            fn inner_product(&self, _: &Self) -> $crate::Result<$crate::Complex64> {
+                match self.0 {}
+            }
+            fn norm_sqr(&self) -> $crate::Result<f64> {
+                match self.0 {}
+            }
+            fn scale(&mut self, _: $crate::Complex64) -> $crate::Result<()> {
+                match self.0 {}
+            }
+            fn add_scaled(&mut self, _: $crate::Complex64, _: &Self) -> $crate::Result<()> {
+                match self.0 {}
+            }
+            fn state_vector(&self) -> $crate::Result<$crate::StateVector> {
+                match self.0 {}
+            }
+            fn probabilities(&self) -> $crate::Result<Vec<f64>> {
+                match self.0 {}
+            }
+            fn marginal(&self, _: &[u32]) -> $crate::Result<Vec<f64>> {
+                match self.0 {}
+            }
+            fn expectations(&self, _: &[$crate::Observable]) -> $crate::Result<Vec<f64>> {
+                match self.0 {}
+            }
+            fn locate_sorted(&self, _: &[f64]) -> $crate::Result<Vec<u64>> {
+                match self.0 {}
+            }
+        }
+    };
+}

@@ -9,10 +9,7 @@ pub use stub::{adapters, WgpuBackend, WgpuOptions, WgpuState};
 
 #[cfg(not(feature = "wgpu"))]
 mod stub {
-    use ferroq_core::{
-        Backend, Capabilities, Complex64, Error, Interrupt, Observable, Op, Precision, Result,
-        StatePrimitives, StateVector,
-    };
+    use ferroq_core::{Error, Precision, Result};
 
     /// Options of the GPU backend (accepted, never used: it is not compiled in).
     #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,78 +64,7 @@ mod stub {
         }
     }
 
-    impl Backend for WgpuBackend {
-        type State = WgpuState;
-        fn name(&self) -> &'static str {
-            match self.0 {}
-        }
-        fn precision(&self) -> Precision {
-            match self.0 {}
-        }
-        fn capabilities(&self) -> Capabilities {
-            match self.0 {}
-        }
-        fn new_state(&self, _: u32) -> Result<WgpuState> {
-            match self.0 {}
-        }
-    }
-
-    impl StatePrimitives for WgpuState {
-        fn num_qubits(&self) -> u32 {
-            match self.0 {}
-        }
-        fn precision(&self) -> Precision {
-            match self.0 {}
-        }
-        fn apply(&mut self, _: &[Op], _: &Interrupt<'_>) -> Result<()> {
-            match self.0 {}
-        }
-        fn probability_one(&mut self, _: u32) -> Result<(f64, f64)> {
-            match self.0 {}
-        }
-        fn collapse(&mut self, _: u32, _: bool, _: f64, _: bool) -> Result<()> {
-            match self.0 {}
-        }
-        fn set_zero(&mut self) -> Result<()> {
-            match self.0 {}
-        }
-        fn set_amplitudes(&mut self, _: &[Complex64]) -> Result<()> {
-            match self.0 {}
-        }
-        fn copy_from(&mut self, _: &Self) -> Result<()> {
-            match self.0 {}
-        }
-        fn apply_observable(&self, _: &Observable, _: &mut Self) -> Result<()> {
-            match self.0 {}
-        }
-        fn inner_product(&self, _: &Self) -> Result<Complex64> {
-            match self.0 {}
-        }
-        fn norm_sqr(&self) -> Result<f64> {
-            match self.0 {}
-        }
-        fn scale(&mut self, _: Complex64) -> Result<()> {
-            match self.0 {}
-        }
-        fn add_scaled(&mut self, _: Complex64, _: &Self) -> Result<()> {
-            match self.0 {}
-        }
-        fn state_vector(&self) -> Result<StateVector> {
-            match self.0 {}
-        }
-        fn probabilities(&self) -> Result<Vec<f64>> {
-            match self.0 {}
-        }
-        fn marginal(&self, _: &[u32]) -> Result<Vec<f64>> {
-            match self.0 {}
-        }
-        fn expectations(&self, _: &[Observable]) -> Result<Vec<f64>> {
-            match self.0 {}
-        }
-        fn locate_sorted(&self, _: &[f64]) -> Result<Vec<u64>> {
-            match self.0 {}
-        }
-    }
+    ferroq_core::absent_backend!(WgpuBackend, WgpuState);
 }
 
 /// Whether the GPU backend is compiled in (cargo feature `wgpu`).

@@ -2,10 +2,7 @@
 //! says it was not compiled in (so no code elsewhere needs a `#[cfg]`).
 
 use crate::MpiOptions;
-use ferroq_core::{
-    Backend, Capabilities, Complex64, Error, Interrupt, Observable, Op, Precision, Result,
-    StatePrimitives, StateVector,
-};
+use ferroq_core::{Error, Result};
 
 #[derive(Debug, Clone)]
 enum Never {}
@@ -51,75 +48,4 @@ impl MpiBackend {
     }
 }
 
-impl Backend for MpiBackend {
-    type State = MpiState;
-    fn name(&self) -> &'static str {
-        match self.0 {}
-    }
-    fn precision(&self) -> Precision {
-        match self.0 {}
-    }
-    fn capabilities(&self) -> Capabilities {
-        match self.0 {}
-    }
-    fn new_state(&self, _: u32) -> Result<MpiState> {
-        match self.0 {}
-    }
-}
-
-impl StatePrimitives for MpiState {
-    fn num_qubits(&self) -> u32 {
-        match self.0 {}
-    }
-    fn precision(&self) -> Precision {
-        match self.0 {}
-    }
-    fn apply(&mut self, _: &[Op], _: &Interrupt<'_>) -> Result<()> {
-        match self.0 {}
-    }
-    fn probability_one(&mut self, _: u32) -> Result<(f64, f64)> {
-        match self.0 {}
-    }
-    fn collapse(&mut self, _: u32, _: bool, _: f64, _: bool) -> Result<()> {
-        match self.0 {}
-    }
-    fn set_zero(&mut self) -> Result<()> {
-        match self.0 {}
-    }
-    fn set_amplitudes(&mut self, _: &[Complex64]) -> Result<()> {
-        match self.0 {}
-    }
-    fn copy_from(&mut self, _: &Self) -> Result<()> {
-        match self.0 {}
-    }
-    fn apply_observable(&self, _: &Observable, _: &mut Self) -> Result<()> {
-        match self.0 {}
-    }
-    fn inner_product(&self, _: &Self) -> Result<Complex64> {
-        match self.0 {}
-    }
-    fn norm_sqr(&self) -> Result<f64> {
-        match self.0 {}
-    }
-    fn scale(&mut self, _: Complex64) -> Result<()> {
-        match self.0 {}
-    }
-    fn add_scaled(&mut self, _: Complex64, _: &Self) -> Result<()> {
-        match self.0 {}
-    }
-    fn state_vector(&self) -> Result<StateVector> {
-        match self.0 {}
-    }
-    fn probabilities(&self) -> Result<Vec<f64>> {
-        match self.0 {}
-    }
-    fn marginal(&self, _: &[u32]) -> Result<Vec<f64>> {
-        match self.0 {}
-    }
-    fn expectations(&self, _: &[Observable]) -> Result<Vec<f64>> {
-        match self.0 {}
-    }
-    fn locate_sorted(&self, _: &[f64]) -> Result<Vec<u64>> {
-        match self.0 {}
-    }
-}
+ferroq_core::absent_backend!(MpiBackend, MpiState);
