@@ -59,6 +59,27 @@ fn observables() -> Vec<Observable> {
         .collect()
 }
 
+/// Each estimate is within 5 standard errors (plus tolerance) of the density matrix
+/// `rho`'s exact expectation value of its observable.
+fn estimates_match(
+    rho: &DenseMatrix,
+    obs: &[Observable],
+    est: &[ferroq_core::noisy::Estimate],
+    tol: f64,
+    what: &str,
+) {
+    for (o, e) in obs.iter().zip(est) {
+        let want = dm::expectation(rho, o);
+        let bound = 5.0 * e.std_error + 10.0 * tol + 1e-9;
+        assert!(
+            (e.mean - want).abs() <= bound,
+            "{what}: <{o}> = {} ± {}, reference {want}",
+            e.mean,
+            e.std_error
+        );
+    }
+}
+
 fn trajectories<B: Backend>(b: &B, cpu: usize) -> usize {
     if b.capabilities().device == DeviceKind::Cpu {
         cpu
@@ -80,16 +101,13 @@ pub fn noisy_expectations_match_density_reference<B: Backend>(b: &B) {
         let est =
             expectation_trajectories(b, &plan, &[], &obs, n, 1000 + k as u64, &Interrupt::none())
                 .unwrap_or_else(|e| panic!("{noise:?}: {e}"));
-        for (o, e) in obs.iter().zip(&est) {
-            let want = dm::expectation(&rho, o);
-            let bound = 5.0 * e.std_error + 10.0 * tol + 1e-9;
-            assert!(
-                (e.mean - want).abs() <= bound,
-                "{noise:?}: <{o}> = {} ± {} over {n} trajectories, reference {want}",
-                e.mean,
-                e.std_error
-            );
-        }
+        estimates_match(
+            &rho,
+            &obs,
+            &est,
+            tol,
+            &format!("{noise:?}, {n} trajectories"),
+        );
     }
 }
 
@@ -232,16 +250,7 @@ pub fn shared_prefix_trajectories_match_density_reference<B: Backend>(b: &B) {
     let obs = observables_on(4);
     let est = expectation_trajectories(b, &plan, &[], &obs, shots, 31, &Interrupt::none())
         .expect("estimates");
-    for (o, e) in obs.iter().zip(&est) {
-        let want = dm::expectation(&rho, o);
-        let bound = 5.0 * e.std_error + 10.0 * tol + 1e-9;
-        assert!(
-            (e.mean - want).abs() <= bound,
-            "<{o}> = {} ± {} over {shots} trajectories, reference {want}",
-            e.mean,
-            e.std_error
-        );
-    }
+    estimates_match(&rho, &obs, &est, tol, &format!("{shots} trajectories"));
 }
 
 fn observables_on(n: usize) -> Vec<Observable> {
