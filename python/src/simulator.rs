@@ -249,7 +249,10 @@ impl PySimulator {
         let b = binding(params)?;
         let sv = detached(py, |interrupt| {
             let hook = || interrupt.poll();
-            self.inner.interruptible(&hook).run(&c, &b)?.state_vector()
+            self.inner
+                .interruptible(&hook)
+                .run(&c, &b)?
+                .into_state_vector()
         })?;
         Ok(crate::convert::statevector_array(py, sv))
     }

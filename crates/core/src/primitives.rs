@@ -81,6 +81,14 @@ pub trait StatePrimitives: Send + Sized {
 
     /// The amplitudes.
     fn state_vector(&self) -> Result<StateVector>;
+    /// The amplitudes, consuming the state: backends whose state already is a host
+    /// vector hand it over without a copy (default: [`StatePrimitives::state_vector`]).
+    fn into_state_vector(self) -> Result<StateVector>
+    where
+        Self: Sized,
+    {
+        self.state_vector()
+    }
     /// `|amplitude|^2` of every basis state.
     fn probabilities(&self) -> Result<Vec<f64>>;
     /// Marginal probabilities over `qubits` (`qubits[0]` the lowest output bit).

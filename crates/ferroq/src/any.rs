@@ -306,6 +306,9 @@ impl StatePrimitives for AnyState {
     fn state_vector(&self) -> Result<StateVector> {
         on_state!(self, s => s.state_vector())
     }
+    fn into_state_vector(self) -> Result<StateVector> {
+        on_state!(self, s => s.into_state_vector())
+    }
     fn probabilities(&self) -> Result<Vec<f64>> {
         on_state!(self, s => s.probabilities())
     }

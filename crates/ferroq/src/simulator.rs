@@ -86,6 +86,12 @@ impl RunResult {
     pub fn state_vector(&self) -> Result<StateVector> {
         self.read(Readout::StateVector)?.into_state_vector()
     }
+    /// The state vector (little-endian), consuming the result: on the CPU the final
+    /// state itself, without the copy [`RunResult::state_vector`] makes.
+    pub fn into_state_vector(self) -> Result<StateVector> {
+        use ferroq_core::StatePrimitives;
+        self.machine.into_state().into_state_vector()
+    }
     /// Probabilities of all basis states.
     pub fn probabilities(&self) -> Result<Vec<f64>> {
         self.read(Readout::Probabilities)?.into_probabilities()
@@ -220,7 +226,7 @@ impl Simulator {
     }
     /// The final state vector.
     pub fn state_vector(&self, circuit: &Circuit, binding: &ParamBinding) -> Result<StateVector> {
-        self.call().run(circuit, binding)?.state_vector()
+        self.call().run(circuit, binding)?.into_state_vector()
     }
     /// The expectation value of `observable` in the final state.
     pub fn expectation(

@@ -10,6 +10,7 @@ use crate::random::{
 use crate::reference::{final_state, RefState};
 use ferroq_core::{
     Backend, Circuit, CompileOptions, Observable, ParamBinding, Pauli, Readout, Rng,
+    StatePrimitives,
 };
 
 /// A random entangled state on `n` qubits: the fixed preparation circuit plus random gates.
@@ -27,6 +28,22 @@ fn prepared<B: Backend>(b: &B, c: &Circuit) -> (ferroq_core::Machine<B::State>, 
     let none = ParamBinding::new();
     let state = execute(b, &compile_ok(c, &CompileOptions::default()), &none, 0);
     (state, final_state(c, &none))
+}
+
+/// The state vector a consumed state hands over (`into_state_vector`, no copy on the
+/// CPU) is the one the reference gives and equals the copy `state_vector` reads, bit for
+/// bit, on 1..=15 qubits.
+pub fn consumed_state_vector_equals_copy<B: Backend>(b: &B) {
+    let tol = tolerance(b);
+    let mut rng = Rng::new(37);
+    for n in [1u32, 4, 9, 15] {
+        let c = random_state(n, &mut rng);
+        let (machine, want) = prepared(b, &c);
+        let copy = machine.state().state_vector().unwrap();
+        let consumed = machine.into_state().into_state_vector().unwrap();
+        assert_eq!(consumed, copy, "consumed vs copied state vector, n={n}");
+        super::assert_amps_close(&consumed.to_c64(), &want.amps, tol, format!("n={n}"));
+    }
 }
 
 /// Probabilities and marginals (single qubits, reversed orders, random subsets in random
