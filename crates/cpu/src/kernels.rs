@@ -9,7 +9,7 @@ use crate::exec::{Exec, SharedMut};
 use crate::layout::{BitGather, Plan};
 use crate::pairs::{for_pairs, sum_pairs};
 use crate::scalar::{cast, Real};
-use crate::simd::{self, Isa};
+use crate::simd::{self, Isa, LaneMatrix};
 use ferroq_core::{Error, Result};
 use num_complex::{Complex, Complex64};
 
@@ -52,6 +52,8 @@ pub(crate) enum Prepared<T: Real> {
         k: usize,
         simd: Option<SimdMatrix<T>>,
     },
+    /// Dense matrix with a target inside one SIMD vector, in the in-register layout.
+    Lanes(LaneMatrix<T>),
     /// Dense matrix with one non-zero per row (X, CX, SWAP, Toffoli, with phases):
     /// output `r` of a group is input `src[r]` times `phase[r]`, so the kernel only
     /// moves amplitudes (and scales them where a phase is not 1).
@@ -114,6 +116,13 @@ impl<T: Real> Prepared<T> {
         }
         let plan = Plan::new(num_qubits, targets, controls);
         let d = plan.offsets.len();
+        let across = simd.and_then(|isa| simd::across_lanes::<T>(isa, plan.lowest_hole, d));
+        if let Some(lm) = simd
+            .filter(|_| across.is_none())
+            .and_then(|isa| LaneMatrix::new(isa, num_qubits, targets, controls, &m))
+        {
+            return Ok(Prepared::Lanes(lm));
+        }
         let simd = simd.filter(|_| d <= simd::MAX_GROUP).map(|isa| SimdMatrix {
             isa,
             packed: simd::pack_rows(isa, &m, d),
@@ -222,6 +231,14 @@ impl<T: Real> Prepared<T> {
                 });
             }
             Prepared::Dense { plan, m, k, .. } => apply_planned(exec, amps, plan, m, *k),
+            Prepared::Lanes(lm) => {
+                let ptr = SharedMut::new(amps);
+                for_each_window(exec, &lm.plan, lm.plan.offsets.len(), |base| {
+                    // SAFETY: the layout was made for this state size and a supported
+                    // family, and each window belongs to this task alone.
+                    unsafe { lm.apply_window(ptr.at(0), base) }
+                });
+            }
             Prepared::Perm { plan, src, phase } => apply_permutation(exec, amps, plan, src, phase),
             Prepared::DiagPair { target, d } => {
                 let one = Complex::new(T::one(), T::zero());

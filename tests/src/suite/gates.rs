@@ -117,6 +117,49 @@ pub fn alloc_gives_zero_state<B: Backend>(b: &B) {
     }
 }
 
+/// Random dense matrices on every set of up to four targets among the low qubits (the
+/// ones SIMD kernels hold inside one vector), in shuffled order, alone and with a high
+/// qubit added, uncontrolled and controlled by a high or a low qubit, against the
+/// reference on a random 9-qubit state (unfused, so each is one dense op).
+pub fn dense_matrices_on_low_targets_match_reference<B: Backend>(b: &B) {
+    let tol = tolerance(b);
+    let n = 9;
+    let mut rng = Rng::new(41);
+    let none = ParamBinding::new();
+    let opts = CompileOptions::unfused();
+    for set in 1u32..32 {
+        let low: Vec<u32> = (0..5).filter(|q| set >> q & 1 == 1).collect();
+        for with_high in [false, true] {
+            let mut targets = low.clone();
+            if with_high {
+                targets.push(6);
+            }
+            if targets.len() > 4 {
+                continue;
+            }
+            for i in (1..targets.len()).rev() {
+                targets.swap(i, crate::random::below(&mut rng, i + 1));
+            }
+            for controls in [
+                vec![],
+                vec![8],
+                vec![5, 7],
+                vec![(0..5).find(|q| !low.contains(q)).unwrap_or(7)],
+            ] {
+                let mut c = random_state_circuit(n, &mut rng);
+                let m = random_unitary(&mut rng, targets.len() as u32);
+                c.controlled(Gate::Unitary(Arc::new(m)), &controls, &targets);
+                assert_amps_close(
+                    &run_state(b, &c, &opts, &none),
+                    &final_state(&c, &none).amps,
+                    tol,
+                    format!("unitary on {targets:?} controlled by {controls:?}"),
+                );
+            }
+        }
+    }
+}
+
 /// One gate to check: how to append it, and its textbook matrix over `qubits` in the
 /// order given to `build` (`qubits[0]` is the matrix's low bit; controls come first).
 /// Appends a gate on the given qubits.

@@ -6,8 +6,8 @@
 //! AVX-512 has no `addsub`; `a -/+ b` is one `fmaddsub(a, 1, b)`.
 
 use super::x86::{
-    across_entry, c32_bits, dense_across, dense_entry, dense_groups, diag_lanes, diag_runs,
-    diag_table, elementwise_entries, pair, scale, Lanes,
+    across_entry, c32_bits, dense_across, dense_entry, dense_groups, dense_lanes, diag_lanes,
+    diag_runs, diag_table, elementwise_entries, lanes_entry, pair, scale, Lanes,
 };
 use crate::layout::Bases;
 use num_complex::Complex;
@@ -89,6 +89,20 @@ impl Lanes for F64x4 {
     #[inline(always)]
     unsafe fn addsub(a: Self, b: Self) -> Self {
         unsafe { F64x4(_mm512_fmaddsub_pd(a.0, _mm512_set1_pd(1.0), b.0)) }
+    }
+    type Idx = __m512i;
+    #[inline(always)]
+    unsafe fn load_idx(p: *const u32) -> __m512i {
+        unsafe { _mm512_loadu_si512(p as *const __m512i) }
+    }
+    #[inline(always)]
+    unsafe fn permute(self, idx: __m512i) -> Self {
+        unsafe {
+            F64x4(_mm512_castps_pd(_mm512_permutexvar_ps(
+                idx,
+                _mm512_castpd_ps(self.0),
+            )))
+        }
     }
 }
 
@@ -172,9 +186,20 @@ impl Lanes for F32x8 {
     unsafe fn addsub(a: Self, b: Self) -> Self {
         unsafe { F32x8(_mm512_fmaddsub_ps(a.0, _mm512_set1_ps(1.0), b.0)) }
     }
+    type Idx = __m512i;
+    #[inline(always)]
+    unsafe fn load_idx(p: *const u32) -> __m512i {
+        unsafe { _mm512_loadu_si512(p as *const __m512i) }
+    }
+    #[inline(always)]
+    unsafe fn permute(self, idx: __m512i) -> Self {
+        unsafe { F32x8(_mm512_permutexvar_ps(idx, self.0)) }
+    }
 }
 
 across_entry!(across_f64, F64x4, "avx512f,avx2,fma");
+lanes_entry!(lanes_dense_f64, F64x4, "avx512f,avx2,fma");
+lanes_entry!(lanes_dense_f32, F32x8, "avx512f,avx2,fma");
 across_entry!(across_f32, F32x8, "avx512f,avx2,fma");
 dense_entry!(dense_f64, F64x4, "avx512f,avx2,fma");
 dense_entry!(dense_f32, F32x8, "avx512f,avx2,fma");

@@ -11,8 +11,11 @@
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
+mod in_lanes;
 #[cfg(target_arch = "x86_64")]
 mod x86;
+
+pub(crate) use in_lanes::LaneMatrix;
 
 use crate::layout::Bases;
 use crate::scalar::Real;

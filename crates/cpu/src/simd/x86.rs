@@ -40,6 +40,12 @@ pub(super) trait Lanes: Copy {
     unsafe fn mul(a: Self, b: Self) -> Self;
     /// Even scalars `a - b`, odd scalars `a + b`.
     unsafe fn addsub(a: Self, b: Self) -> Self;
+    /// A permutation of the vector's 32-bit elements, as a register.
+    type Idx: Copy;
+    /// A permutation from its 32-bit element indices at `p` (one per 32-bit element).
+    unsafe fn load_idx(p: *const u32) -> Self::Idx;
+    /// Element `e` of the result is element `idx[e]` of `self` (across the whole vector).
+    unsafe fn permute(self, idx: Self::Idx) -> Self;
 }
 
 /// Two complex128 in one 256-bit register.
@@ -111,6 +117,20 @@ impl Lanes for F64x2 {
     #[inline(always)]
     unsafe fn addsub(a: Self, b: Self) -> Self {
         unsafe { F64x2(_mm256_addsub_pd(a.0, b.0)) }
+    }
+    type Idx = __m256i;
+    #[inline(always)]
+    unsafe fn load_idx(p: *const u32) -> __m256i {
+        unsafe { _mm256_loadu_si256(p as *const __m256i) }
+    }
+    #[inline(always)]
+    unsafe fn permute(self, idx: __m256i) -> Self {
+        unsafe {
+            F64x2(_mm256_castps_pd(_mm256_permutevar8x32_ps(
+                _mm256_castpd_ps(self.0),
+                idx,
+            )))
+        }
     }
 }
 
@@ -193,6 +213,15 @@ impl Lanes for F32x4 {
     unsafe fn addsub(a: Self, b: Self) -> Self {
         unsafe { F32x4(_mm256_addsub_ps(a.0, b.0)) }
     }
+    type Idx = __m256i;
+    #[inline(always)]
+    unsafe fn load_idx(p: *const u32) -> __m256i {
+        unsafe { _mm256_loadu_si256(p as *const __m256i) }
+    }
+    #[inline(always)]
+    unsafe fn permute(self, idx: __m256i) -> Self {
+        unsafe { F32x4(_mm256_permutevar8x32_ps(self.0, idx)) }
+    }
 }
 
 /// Two complex64 in one 128-bit register (dense ops on a single qubit).
@@ -257,6 +286,15 @@ impl Lanes for F32x2 {
     #[inline(always)]
     unsafe fn addsub(a: Self, b: Self) -> Self {
         unsafe { F32x2(_mm_addsub_ps(a.0, b.0)) }
+    }
+    type Idx = __m128i;
+    #[inline(always)]
+    unsafe fn load_idx(p: *const u32) -> __m128i {
+        unsafe { _mm_loadu_si128(p as *const __m128i) }
+    }
+    #[inline(always)]
+    unsafe fn permute(self, idx: __m128i) -> Self {
+        unsafe { F32x2(_mm_permutevar_ps(self.0, idx)) }
     }
 }
 
@@ -325,7 +363,7 @@ pub(super) unsafe fn dense_across<V: Lanes, const D: usize>(
 ) {
     let step = 4 * V::ROWS;
     let o: &[usize; D] = o.try_into().expect("group size matches the matrix");
-    for b in bases.iter().step_by(V::ROWS) {
+    for b in bases.iter_vectors(V::ROWS) {
         unsafe {
             let q = p.add(wbase + b);
             let mut x = [V::zero(); D];
@@ -347,6 +385,80 @@ pub(super) unsafe fn dense_across<V: Lanes, const D: usize>(
         }
     }
 }
+
+/// A dense matrix on targets of which some lie inside one vector (below `log2(ROWS)`):
+/// each vector holds `ROWS / DL` groups' worth of the `DL` low-target members, the `DH`
+/// high-target members are `DH` vectors at offsets `o`. Output vector `r` is the sum over
+/// input vectors `h` and low-target masks `t` of coefficient vector `(r, h, t)` times
+/// vector `h` with its slots permuted by `l -> l ^ mask(t)` (qsim's approach): every
+/// instruction works on whole vectors of amplitudes, with no broadcasts or scattered
+/// stores. `coef` holds, per `(r, h, t)`, the per-slot real parts (each twice) and then
+/// the imaginary parts; `idx` holds, per `t`, the permutation and the permutation
+/// followed by a re/im swap (see [`super::in_lanes`]).
+#[inline(always)]
+pub(super) unsafe fn dense_lanes<V: Lanes, const DH: usize, const DL: usize>(
+    p: *mut Complex<V::S>,
+    wbase: usize,
+    bases: Bases,
+    o: &[usize],
+    coef: *const V::S,
+    idx: *const u32,
+) {
+    let step = 4 * V::ROWS;
+    let elems = std::mem::size_of::<V>() / 4;
+    let o: &[usize; DH] = o.try_into().expect("member count matches the matrix");
+    unsafe {
+        let perm: [V::Idx; DL] = std::array::from_fn(|t| V::load_idx(idx.add(2 * t * elems)));
+        let perm_swap: [V::Idx; DL] =
+            std::array::from_fn(|t| V::load_idx(idx.add((2 * t + 1) * elems)));
+        for b in bases.iter_vectors(V::ROWS) {
+            let q = p.add(wbase + b);
+            let mut x = [[V::zero(); DL]; DH];
+            let mut xs = [[V::zero(); DL]; DH];
+            for h in 0..DH {
+                let v = V::load(q.add(o[h]) as *const V::S);
+                x[h][0] = v;
+                xs[h][0] = v.swap();
+                for t in 1..DL {
+                    x[h][t] = v.permute(perm[t]);
+                    xs[h][t] = v.permute(perm_swap[t]);
+                }
+            }
+            for (r, &or) in o.iter().enumerate() {
+                let mut re = V::zero();
+                let mut im = V::zero();
+                for h in 0..DH {
+                    for t in 0..DL {
+                        let c = coef.add(((r * DH + h) * DL + t) * step);
+                        re = V::fma(V::load(c), x[h][t], re);
+                        im = V::fma(V::load(c.add(2 * V::ROWS)), xs[h][t], im);
+                    }
+                }
+                V::addsub(re, im).store(q.add(or) as *mut V::S);
+            }
+        }
+    }
+}
+
+macro_rules! lanes_entry {
+    ($name:ident, $lanes:ty, $feat:literal) => {
+        #[doc = concat!("Dense groups with targets inside a vector (", $feat, ").")]
+        #[target_feature(enable = $feat)]
+        pub(super) unsafe fn $name<const DH: usize, const DL: usize>(
+            p: *mut Complex<<$lanes as Lanes>::S>,
+            wbase: usize,
+            bases: Bases,
+            o: &[usize],
+            coef: *const <$lanes as Lanes>::S,
+            idx: *const u32,
+        ) {
+            unsafe { dense_lanes::<$lanes, DH, DL>(p, wbase, bases, o, coef, idx) }
+        }
+    };
+}
+pub(super) use lanes_entry;
+lanes_entry!(lanes_dense_f64, F64x2, "avx2,fma");
+lanes_entry!(lanes_dense_f32, F32x4, "avx2,fma");
 
 macro_rules! across_entry {
     ($name:ident, $lanes:ty, $feat:literal) => {
