@@ -73,7 +73,7 @@ use std::fmt::Display;
 macro_rules! __with_checks {
     ($callback:ident ! ( $($args:tt)* )) => {
         $crate::$callback!($($args)* [
-            little_endian_order, every_gate_matches_textbook, dense_matrices_on_low_targets_match_reference, alloc_gives_zero_state,
+            little_endian_order, every_gate_matches_textbook, matrices_on_low_targets_match_reference, alloc_gives_zero_state,
             ghz_matches_analytic, qft_matches_analytic, random_circuits_match_reference,
             permutation_sandwiches_match_reference, wide_and_large_circuits_match_reference,
             norm_is_preserved, runs_compose, consumed_state_vector_equals_copy,

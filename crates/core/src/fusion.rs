@@ -413,12 +413,36 @@ pub(crate) fn block_body<'a>(
         positions(qubits, gate_qubits, &mut pos);
         body = apply_gate(body, bits, gate, &pos);
     }
+    let mut data = to_dense(body, dim);
+    for z in &mut data {
+        if z.norm_sqr() < ROUNDING_ZERO * ROUNDING_ZERO {
+            *z = Complex64::new(0.0, 0.0);
+        }
+    }
+    let off_diagonal_zero = data
+        .iter()
+        .enumerate()
+        .all(|(i, z)| i / dim == i % dim || z.norm_sqr() == 0.0);
+    if off_diagonal_zero {
+        return Op::Diagonal {
+            targets: qubits.to_vec(),
+            controls: Vec::new(),
+            diag: (0..dim).map(|i| data[i * dim + i]).collect(),
+        };
+    }
     Op::Dense {
         targets: qubits.to_vec(),
         controls: Vec::new(),
-        matrix: Matrix::raw(dim, to_dense(body, dim)),
+        matrix: Matrix::raw(dim, data),
     }
 }
+
+/// Entries of a fused product smaller than this are rounding left by cancellations
+/// (`H·S·S·H` is `X` up to 1e-17 entries) and are set to zero, so products that are
+/// diagonal run as diagonals and permutations with phases as permutations. Entries of
+/// unitaries are at most 1, so this changes the product by far less than double
+/// precision's error over a circuit.
+const ROUNDING_ZERO: f64 = 1e-13;
 
 /// Positions of `gate_qubits` within the block's `qubits`.
 fn positions(qubits: &[u32], gate_qubits: &[u32], pos: &mut Vec<usize>) {
@@ -628,6 +652,40 @@ mod tests {
             panic!("dense")
         };
         assert_eq!(matrix.data(), &[z, one, -one, z]);
+    }
+
+    #[test]
+    fn products_diagonal_up_to_rounding_become_diagonals() {
+        // RX(pi) · RZ(0.3) · RX(pi) = -X · RZ(0.3) · X = -RZ(-0.3), with cos(pi/2) ~ 6e-17
+        // left in the off-diagonal entries of the product.
+        let half = std::f64::consts::FRAC_PI_2;
+        let (c, s) = (Complex64::new(half.cos(), 0.0), Complex64::new(0.0, -half.sin()));
+        let rx = Body::Dense(vec![c, s, s, c]);
+        let rz = Body::Diag(vec![
+            Complex64::from_polar(1.0, -0.15),
+            Complex64::from_polar(1.0, 0.15),
+        ]);
+        let q = [3u32];
+        let op = block_body(&q, false, [(&q[..], &rx), (&q[..], &rz), (&q[..], &rx)]);
+        let Op::Diagonal { targets, diag, .. } = op else {
+            panic!("a diagonal, got {op:?}")
+        };
+        assert_eq!(targets, vec![3]);
+        let want = [Complex64::from_polar(-1.0, 0.15), Complex64::from_polar(-1.0, -0.15)];
+        for (got, want) in diag.iter().zip(want) {
+            assert!((got - want).norm() < 1e-15, "{got} vs {want}");
+        }
+        // A product with a genuinely small entry stays dense.
+        let tilt = Body::Dense(vec![
+            Complex64::new((1.0f64 - 1e-20).sqrt(), 0.0),
+            Complex64::new(-1e-10, 0.0),
+            Complex64::new(1e-10, 0.0),
+            Complex64::new((1.0f64 - 1e-20).sqrt(), 0.0),
+        ]);
+        assert!(matches!(
+            block_body(&q, false, [(&q[..], &tilt)]),
+            Op::Dense { .. }
+        ));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::exec::{Exec, SharedMut};
 use crate::layout::{BitGather, Plan};
 use crate::pairs::{for_pairs, sum_pairs};
 use crate::scalar::{cast, Real};
-use crate::simd::{self, Isa, LaneMatrix};
+use crate::simd::{self, Isa, LaneMatrix, MonomialVectors};
 use ferroq_core::{Error, Result};
 use num_complex::{Complex, Complex64};
 
@@ -54,6 +54,8 @@ pub(crate) enum Prepared<T: Real> {
     },
     /// Dense matrix with a target inside one SIMD vector, in the in-register layout.
     Lanes(LaneMatrix<T>),
+    /// Permutation with phases across neighbouring groups, whole SIMD vectors at a time.
+    Monomial(MonomialVectors<T>),
     /// Dense matrix with one non-zero per row (X, CX, SWAP, Toffoli, with phases):
     /// output `r` of a group is input `src[r]` times `phase[r]`, so the kernel only
     /// moves amplitudes (and scales them where a phase is not 1).
@@ -95,17 +97,24 @@ impl<T: Real> Prepared<T> {
             )));
         }
         let dense_is_cheaper = simd.is_some() && k <= MAX_SIMD_PERMUTATION_AS_DENSE;
-        if let Some((src, phase)) = permutation(m, 1 << k).filter(|_| !dense_is_cheaper) {
+        if let Some((src, phase)) = permutation(m, 1 << k) {
             let one = Complex64::new(1.0, 0.0);
-            let phase = phase
+            let phase: Option<Vec<Complex<T>>> = phase
                 .iter()
                 .any(|&f| f != one)
                 .then(|| phase.iter().map(|z| cast(*z)).collect());
-            return Ok(Prepared::Perm {
-                plan: Plan::new(num_qubits, targets, controls),
-                src,
-                phase,
-            });
+            if let Some(mv) = simd.and_then(|isa| {
+                MonomialVectors::new(isa, num_qubits, targets, controls, &src, phase.as_deref())
+            }) {
+                return Ok(Prepared::Monomial(mv));
+            }
+            if !dense_is_cheaper {
+                return Ok(Prepared::Perm {
+                    plan: Plan::new(num_qubits, targets, controls),
+                    src,
+                    phase,
+                });
+            }
         }
         let m: Vec<Complex<T>> = m.iter().map(|z| cast(*z)).collect();
         if k == 1 && controls.is_empty() && targets[0] >= MIN_PAIR_TARGET {
@@ -231,6 +240,14 @@ impl<T: Real> Prepared<T> {
                 });
             }
             Prepared::Dense { plan, m, k, .. } => apply_planned(exec, amps, plan, m, *k),
+            Prepared::Monomial(mv) => {
+                let ptr = SharedMut::new(amps);
+                for_each_window(exec, &mv.plan, mv.plan.offsets.len(), |base| {
+                    // SAFETY: the layout was made for this state size and a supported
+                    // family, and each window belongs to this task alone.
+                    unsafe { mv.apply_window(ptr.at(0), base) }
+                });
+            }
             Prepared::Lanes(lm) => {
                 let ptr = SharedMut::new(amps);
                 for_each_window(exec, &lm.plan, lm.plan.offsets.len(), |base| {

@@ -117,11 +117,12 @@ pub fn alloc_gives_zero_state<B: Backend>(b: &B) {
     }
 }
 
-/// Random dense matrices on every set of up to four targets among the low qubits (the
-/// ones SIMD kernels hold inside one vector), in shuffled order, alone and with a high
-/// qubit added, uncontrolled and controlled by a high or a low qubit, against the
-/// reference on a random 9-qubit state (unfused, so each is one dense op).
-pub fn dense_matrices_on_low_targets_match_reference<B: Backend>(b: &B) {
+/// Random dense matrices and random permutations with random phases on every set of up
+/// to four targets among the low qubits (the ones SIMD kernels hold inside one vector),
+/// in shuffled order, alone and with a high qubit added, uncontrolled and controlled by
+/// high or low qubits, against the reference on a random 9-qubit state (unfused, so
+/// each is one op).
+pub fn matrices_on_low_targets_match_reference<B: Backend>(b: &B) {
     let tol = tolerance(b);
     let n = 9;
     let mut rng = Rng::new(41);
@@ -146,18 +147,34 @@ pub fn dense_matrices_on_low_targets_match_reference<B: Backend>(b: &B) {
                 vec![5, 7],
                 vec![(0..5).find(|q| !low.contains(q)).unwrap_or(7)],
             ] {
-                let mut c = random_state_circuit(n, &mut rng);
-                let m = random_unitary(&mut rng, targets.len() as u32);
-                c.controlled(Gate::Unitary(Arc::new(m)), &controls, &targets);
-                assert_amps_close(
-                    &run_state(b, &c, &opts, &none),
-                    &final_state(&c, &none).amps,
-                    tol,
-                    format!("unitary on {targets:?} controlled by {controls:?}"),
-                );
+                let k = targets.len() as u32;
+                for m in [random_unitary(&mut rng, k), random_monomial(&mut rng, k)] {
+                    let mut c = random_state_circuit(n, &mut rng);
+                    c.controlled(Gate::Unitary(Arc::new(m.clone())), &controls, &targets);
+                    assert_amps_close(
+                        &run_state(b, &c, &opts, &none),
+                        &final_state(&c, &none).amps,
+                        tol,
+                        format!("{m:?} on {targets:?} controlled by {controls:?}"),
+                    );
+                }
             }
         }
     }
+}
+
+/// A random permutation of the `2^k` basis states with a random phase on each.
+fn random_monomial(rng: &mut Rng, k: u32) -> Matrix {
+    let d = 1usize << k;
+    let mut perm: Vec<usize> = (0..d).collect();
+    for i in (1..d).rev() {
+        perm.swap(i, crate::random::below(rng, i + 1));
+    }
+    let mut data = vec![Complex64::new(0.0, 0.0); d * d];
+    for (r, &s) in perm.iter().enumerate() {
+        data[r * d + s] = Complex64::from_polar(1.0, rng.next_f64() * 2.0 * PI);
+    }
+    Matrix::new(d, data).expect("a permutation with phases is unitary")
 }
 
 /// One gate to check: how to append it, and its textbook matrix over `qubits` in the

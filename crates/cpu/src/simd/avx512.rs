@@ -5,6 +5,7 @@
 //!
 //! AVX-512 has no `addsub`; `a -/+ b` is one `fmaddsub(a, 1, b)`.
 
+use super::monomial::monomial_entry;
 use super::x86::{
     across_entry, c32_bits, dense_across, dense_entry, dense_groups, dense_lanes, diag_lanes,
     diag_runs, diag_table, elementwise_entries, lanes_entry, pair, scale, Lanes,
@@ -199,6 +200,8 @@ impl Lanes for F32x8 {
 
 across_entry!(across_f64, F64x4, "avx512f,avx2,fma");
 lanes_entry!(lanes_dense_f64, F64x4, "avx512f,avx2,fma");
+monomial_entry!(monomial_f64, F64x4, "avx512f,avx2,fma");
+monomial_entry!(monomial_f32, F32x8, "avx512f,avx2,fma");
 lanes_entry!(lanes_dense_f32, F32x8, "avx512f,avx2,fma");
 across_entry!(across_f32, F32x8, "avx512f,avx2,fma");
 dense_entry!(dense_f64, F64x4, "avx512f,avx2,fma");

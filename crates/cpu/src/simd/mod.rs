@@ -12,10 +12,12 @@
 #[cfg(target_arch = "x86_64")]
 mod avx512;
 mod in_lanes;
+mod monomial;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
 pub(crate) use in_lanes::LaneMatrix;
+pub(crate) use monomial::MonomialVectors;
 
 use crate::layout::Bases;
 use crate::scalar::Real;

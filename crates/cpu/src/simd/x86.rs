@@ -7,6 +7,7 @@
 //! Amplitudes stay interleaved (re, im). A complex multiply-accumulate `m * x` is two
 //! FMAs: `re(m) * x` and `im(m) * swap(x)` accumulated apart, then one `addsub`.
 
+use super::monomial::monomial_entry;
 use crate::layout::Bases;
 use crate::scalar::Real;
 use num_complex::Complex;
@@ -458,6 +459,8 @@ macro_rules! lanes_entry {
 }
 pub(super) use lanes_entry;
 lanes_entry!(lanes_dense_f64, F64x2, "avx2,fma");
+monomial_entry!(monomial_f64, F64x2, "avx2,fma");
+monomial_entry!(monomial_f32, F32x4, "avx2,fma");
 lanes_entry!(lanes_dense_f32, F32x4, "avx2,fma");
 
 macro_rules! across_entry {

@@ -1,0 +1,152 @@
+//! Permutations with phases (one non-zero per row: products of X, CX, SWAP, iSWAP, S, T,
+//! CZ, ... — what Clifford+T circuits fuse into) across neighbouring groups: member `s`
+//! of `ROWS` neighbouring groups is one vector, so each output vector is one input
+//! vector, times its phase where one is not 1. A pass moves memory once, with none of
+//! the `D` multiply-adds per amplitude a dense matrix of the same size costs.
+
+use super::Isa;
+use crate::layout::{Bases, Plan};
+use crate::scalar::Real;
+use num_complex::Complex;
+
+/// Largest group (members) the vector kernel takes.
+const MAX_GROUP: usize = 16;
+
+/// A permutation with phases in the vector kernel's layout, for one state size.
+pub(crate) struct MonomialVectors<T> {
+    isa: Isa,
+    /// Complex numbers per vector the kernel runs on.
+    lanes: usize,
+    pub(crate) plan: Plan,
+    /// Output member `r` is input member `src[r]`, ...
+    src: Vec<usize>,
+    /// ... times (where some phase is not 1) the phase whose real part is splat over
+    /// one vector, then its imaginary part, at `r * 4 * lanes`.
+    phase: Option<Vec<T>>,
+}
+
+impl<T: Real> MonomialVectors<T> {
+    /// The layout, where the kernel applies: every target and control at or above the
+    /// vector width (see [`super::across_lanes`]) and at most [`MAX_GROUP`] members.
+    pub(crate) fn new(
+        isa: Isa,
+        num_qubits: u32,
+        targets: &[u32],
+        controls: &[u32],
+        src: &[usize],
+        phase: Option<&[Complex<T>]>,
+    ) -> Option<Self> {
+        let plan = Plan::new(num_qubits, targets, controls);
+        let d = plan.offsets.len();
+        let lanes =
+            super::across_lanes::<T>(isa, plan.lowest_hole, d).filter(|_| d <= MAX_GROUP)?;
+        let phase = phase.map(|f| super::pack_splat(f, lanes));
+        Some(MonomialVectors {
+            isa,
+            lanes,
+            plan,
+            src: src.to_vec(),
+            phase,
+        })
+    }
+
+    /// Applies the permutation to every group of the window at `wbase`.
+    ///
+    /// # Safety
+    /// The family is supported by this CPU; `p` is the state the layout was made for and
+    /// the window's amplitudes belong to the caller alone.
+    pub(crate) unsafe fn apply_window(&self, p: *mut Complex<T>, wbase: usize) {
+        #[cfg(target_arch = "x86_64")]
+        unsafe {
+            use super::{avx512, x86};
+            let (b, o, s) = (self.plan.bases, &self.plan.offsets, &self.src);
+            let f = self.phase.as_ref().map(|f| f.as_ptr());
+            macro_rules! by_size {
+                ($m:ident::$k:ident, $p:expr, $f:expr) => {
+                    match o.len() {
+                        2 => $m::$k::<2>($p, wbase, b, o, s, $f),
+                        4 => $m::$k::<4>($p, wbase, b, o, s, $f),
+                        8 => $m::$k::<8>($p, wbase, b, o, s, $f),
+                        16 => $m::$k::<16>($p, wbase, b, o, s, $f),
+                        d => unreachable!("no permutation kernel for groups of {d}"),
+                    }
+                };
+            }
+            // The across-groups width is the family's widest vector or the AVX2 one.
+            let wide = self.isa == Isa::Avx512 && self.lanes == self.isa.lanes::<T>();
+            if T::IS_F64 {
+                let (p, f) = (p as *mut Complex<f64>, f.map(|f| f as *const f64));
+                if wide {
+                    by_size!(avx512::monomial_f64, p, f)
+                } else {
+                    by_size!(x86::monomial_f64, p, f)
+                }
+            } else {
+                let (p, f) = (p as *mut Complex<f32>, f.map(|f| f as *const f32));
+                if wide {
+                    by_size!(avx512::monomial_f32, p, f)
+                } else {
+                    by_size!(x86::monomial_f32, p, f)
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = (p, wbase);
+            unreachable!("SIMD kernels are only entered where supported")
+        }
+    }
+}
+
+/// Output member `r` of `ROWS` neighbouring groups is input member `src[r]` (times
+/// phase `r`, packed by [`super::pack_splat`], where given).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(super) unsafe fn monomial_across<V: super::x86::Lanes, const D: usize>(
+    p: *mut Complex<V::S>,
+    wbase: usize,
+    bases: Bases,
+    o: &[usize],
+    src: &[usize],
+    phase: Option<*const V::S>,
+) {
+    let step = 4 * V::ROWS;
+    let o: &[usize; D] = o.try_into().expect("group size matches the permutation");
+    let src: &[usize; D] = src.try_into().expect("group size matches the permutation");
+    for b in bases.iter_vectors(V::ROWS) {
+        unsafe {
+            let q = p.add(wbase + b);
+            let x: [V; D] = std::array::from_fn(|s| V::load(q.add(o[s]) as *const V::S));
+            for r in 0..D {
+                let v = x[src[r]];
+                let out = match phase {
+                    None => v,
+                    Some(f) => {
+                        let f = f.add(r * step);
+                        super::x86::cmul(V::load(f), V::load(f.add(2 * V::ROWS)), v)
+                    }
+                };
+                out.store(q.add(o[r]) as *mut V::S);
+            }
+        }
+    }
+}
+
+/// Defines a `#[target_feature]` entry point of [`monomial_across`] for one vector type.
+macro_rules! monomial_entry {
+    ($name:ident, $lanes:ty, $feat:literal) => {
+        #[doc = concat!("Permutations with phases across groups (", $feat, ").")]
+        #[target_feature(enable = $feat)]
+        pub(super) unsafe fn $name<const D: usize>(
+            p: *mut Complex<<$lanes as Lanes>::S>,
+            wbase: usize,
+            bases: Bases,
+            o: &[usize],
+            src: &[usize],
+            phase: Option<*const <$lanes as Lanes>::S>,
+        ) {
+            unsafe { super::monomial::monomial_across::<$lanes, D>(p, wbase, bases, o, src, phase) }
+        }
+    };
+}
+pub(super) use monomial_entry;
