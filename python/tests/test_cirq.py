@@ -275,3 +275,23 @@ def test_sweeps_without_symbols_reuse_one_run_unless_random() -> None:
     states = [t.final_state_vector for t in ours().simulate_sweep(random, [{}] * 40)]
     ones = sum(abs(s[1]) > 0.5 for s in states)  # b = 1: index 0b01 (a is the high bit)
     assert 5 < ones < 35
+
+
+def test_trials_own_independent_states() -> None:
+    # The last trial of a symbol-free sweep takes ferroq's vector without a copy; every
+    # trial's state must still be its own (changing one leaves the others and Cirq's
+    # own reference untouched) and behave like a Cirq state (further simulation on it).
+    a, b = cirq.LineQubit.range(2)
+    fixed = cirq.Circuit(cirq.H(a), cirq.CNOT(a, b), cirq.S(b))
+    want = ref().simulate(fixed).final_state_vector
+    trials = ours().simulate_sweep(fixed, [{}] * 3)
+    tensors = [t._final_simulator_state.target_tensor for t in trials]
+    tensors[2][...] = 0
+    tensors[0][...] = 0
+    assert np.allclose(trials[1].final_state_vector, want, atol=ATOL)
+    one = ours().simulate(fixed)
+    assert np.allclose(one.final_state_vector, want, atol=ATOL)
+    state = one._final_simulator_state.copy()
+    cirq.act_on(cirq.X(a), state)
+    then_x = ref().simulate(fixed + cirq.Circuit(cirq.X(a))).final_state_vector
+    assert np.allclose(state.target_tensor.reshape(-1), then_x, atol=ATOL)

@@ -30,6 +30,23 @@ def _rng(seed: Any) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
+def _adopted_state(
+    tensor: np.ndarray, qubits: list[cirq.Qid]
+) -> cirq.StateVectorSimulationState | None:
+    """A simulation state that takes `tensor` (a fresh array nobody else holds) as its
+    state without the copy ``StateVectorSimulationState.__init__`` makes (2 ms of a
+    20-qubit ``simulate``). Uses Cirq's private ``_BufferedStateVector``; returns None
+    where that is not available, and the caller takes the public, copying path."""
+    try:
+        from cirq.sim.state_vector_simulation_state import _BufferedStateVector
+
+        state = cirq.StateVectorSimulationState.__new__(cirq.StateVectorSimulationState)
+        cirq.SimulationState.__init__(state, state=_BufferedStateVector(tensor), qubits=qubits)
+        return state
+    except (ImportError, TypeError, AttributeError):
+        return None
+
+
 class Simulator(
     cirq.SimulatesSamples,
     cirq.SimulatesAmplitudes,
@@ -182,16 +199,17 @@ class Simulator(
         n = circuit.num_qubits
         qubits = conv.qubits
         if not conv.has_measure and not conv.stochastic and not table:
-            # No symbols, no randomness: one run serves every resolver.
-            vector = self._sim.run(circuit).statevector
-            for r in resolvers:
-                yield self._trial(r, {}, qubits, vector)
+            # No symbols, no randomness: one run serves every resolver (the last one
+            # takes the vector itself, the others copies).
+            vector = self._sim.statevector(circuit)
+            for i, r in enumerate(resolvers):
+                yield self._trial(r, {}, qubits, vector, owned=i == len(resolvers) - 1)
             return
         if conv.has_measure or not table:
             for i, r in enumerate(resolvers):
                 res = self._sim.run(circuit, _shots.rows_of(table, i) if table else None)
                 measurements = self._measurements(conv, res.classical_bits) if conv.has_measure else {}
-                yield self._trial(r, measurements, qubits, res.statevector)
+                yield self._trial(r, measurements, qubits, res.statevector, owned=True)
             return
         row_bytes = (16 if self._sim.precision == "double" else 8) << n
         chunk = max(1, _STATE_CHUNK_BYTES // row_bytes)
@@ -207,12 +225,16 @@ class Simulator(
         measurements: dict[str, np.ndarray],
         qubits: list[cirq.Qid],
         vector: np.ndarray,
+        owned: bool = False,
     ) -> cirq.StateVectorTrialResult:
-        state = cirq.StateVectorSimulationState(
-            qubits=qubits,
-            initial_state=vector.reshape((2,) * len(qubits)),  # create() copies it once
-            dtype=vector.dtype,
-        )
+        shape = (2,) * len(qubits)
+        state = _adopted_state(vector.reshape(shape), qubits) if owned else None
+        if state is None:
+            state = cirq.StateVectorSimulationState(
+                qubits=qubits,
+                initial_state=vector.reshape(shape),  # create() copies it once
+                dtype=vector.dtype,
+            )
         return cirq.StateVectorTrialResult(
             params=resolver, measurements=measurements, final_simulator_state=state
         )
