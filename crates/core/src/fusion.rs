@@ -659,7 +659,10 @@ mod tests {
         // RX(pi) · RZ(0.3) · RX(pi) = -X · RZ(0.3) · X = -RZ(-0.3), with cos(pi/2) ~ 6e-17
         // left in the off-diagonal entries of the product.
         let half = std::f64::consts::FRAC_PI_2;
-        let (c, s) = (Complex64::new(half.cos(), 0.0), Complex64::new(0.0, -half.sin()));
+        let (c, s) = (
+            Complex64::new(half.cos(), 0.0),
+            Complex64::new(0.0, -half.sin()),
+        );
         let rx = Body::Dense(vec![c, s, s, c]);
         let rz = Body::Diag(vec![
             Complex64::from_polar(1.0, -0.15),
@@ -671,7 +674,10 @@ mod tests {
             panic!("a diagonal, got {op:?}")
         };
         assert_eq!(targets, vec![3]);
-        let want = [Complex64::from_polar(-1.0, 0.15), Complex64::from_polar(-1.0, -0.15)];
+        let want = [
+            Complex64::from_polar(-1.0, 0.15),
+            Complex64::from_polar(-1.0, -0.15),
+        ];
         for (got, want) in diag.iter().zip(want) {
             assert!((got - want).norm() < 1e-15, "{got} vs {want}");
         }

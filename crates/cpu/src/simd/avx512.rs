@@ -1,15 +1,15 @@
 //! AVX-512F kernels for x86-64: the kernel bodies of [`super::x86`] compiled over
 //! 512-bit vectors (four complex128 or eight complex64 per register). Every entry point
 //! is a `#[target_feature(enable = "avx512f,...")]` function reached only after
-//! [`super::Isa::detect`] found AVX-512F.
+//! [`super::Isa::supported`] found AVX-512F.
 //!
 //! AVX-512 has no `addsub`; `a -/+ b` is one `fmaddsub(a, 1, b)`.
 
-use super::monomial::monomial_entry;
-use super::x86::{
-    across_entry, c32_bits, dense_across, dense_entry, dense_groups, dense_lanes, diag_lanes,
-    diag_runs, diag_table, elementwise_entries, lanes_entry, pair, scale, Lanes,
+use super::bodies::{
+    across_entry, dense_across, dense_entry, dense_groups, dense_lanes, diag_lanes, diag_runs,
+    diag_table, elementwise_entries, lanes_entry, monomial_across, monomial_entry, pair, scale,
 };
+use super::x86::{c32_bits, Lanes};
 use crate::layout::Bases;
 use num_complex::Complex;
 use std::arch::x86_64::*;

@@ -11,6 +11,8 @@
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
+#[cfg(target_arch = "x86_64")]
+mod bodies;
 mod in_lanes;
 mod monomial;
 #[cfg(target_arch = "x86_64")]

@@ -5,7 +5,7 @@
 //! the `D` multiply-adds per amplitude a dense matrix of the same size costs.
 
 use super::Isa;
-use crate::layout::{Bases, Plan};
+use crate::layout::Plan;
 use crate::scalar::Real;
 use num_complex::Complex;
 
@@ -97,56 +97,3 @@ impl<T: Real> MonomialVectors<T> {
         }
     }
 }
-
-/// Output member `r` of `ROWS` neighbouring groups is input member `src[r]` (times
-/// phase `r`, packed by [`super::pack_splat`], where given).
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-pub(super) unsafe fn monomial_across<V: super::x86::Lanes, const D: usize>(
-    p: *mut Complex<V::S>,
-    wbase: usize,
-    bases: Bases,
-    o: &[usize],
-    src: &[usize],
-    phase: Option<*const V::S>,
-) {
-    let step = 4 * V::ROWS;
-    let o: &[usize; D] = o.try_into().expect("group size matches the permutation");
-    let src: &[usize; D] = src.try_into().expect("group size matches the permutation");
-    for b in bases.iter_vectors(V::ROWS) {
-        unsafe {
-            let q = p.add(wbase + b);
-            let x: [V; D] = std::array::from_fn(|s| V::load(q.add(o[s]) as *const V::S));
-            for r in 0..D {
-                let v = x[src[r]];
-                let out = match phase {
-                    None => v,
-                    Some(f) => {
-                        let f = f.add(r * step);
-                        super::x86::cmul(V::load(f), V::load(f.add(2 * V::ROWS)), v)
-                    }
-                };
-                out.store(q.add(o[r]) as *mut V::S);
-            }
-        }
-    }
-}
-
-/// Defines a `#[target_feature]` entry point of [`monomial_across`] for one vector type.
-macro_rules! monomial_entry {
-    ($name:ident, $lanes:ty, $feat:literal) => {
-        #[doc = concat!("Permutations with phases across groups (", $feat, ").")]
-        #[target_feature(enable = $feat)]
-        pub(super) unsafe fn $name<const D: usize>(
-            p: *mut Complex<<$lanes as Lanes>::S>,
-            wbase: usize,
-            bases: Bases,
-            o: &[usize],
-            src: &[usize],
-            phase: Option<*const <$lanes as Lanes>::S>,
-        ) {
-            unsafe { super::monomial::monomial_across::<$lanes, D>(p, wbase, bases, o, src, phase) }
-        }
-    };
-}
-pub(super) use monomial_entry;
