@@ -505,12 +505,11 @@ def pauli_sentence(obs: qml.operation.Operator) -> Any | None:
 
 def to_observable(ps: Any, wire_map: dict[Any, int]) -> ferroq.Observable:
     """A PauliSentence over device wires as a ferroq Observable."""
-    n = len(wire_map)
-    terms = []
-    for word, c in ps.items():
-        terms.append(
-            (float(np.real(complex(c))), [(p, n - 1 - wire_map[w]) for w, p in word.items()])
-        )
+    top = len(wire_map) - 1
+    terms = [
+        (complex(c).real, [(p, top - wire_map[w]) for w, p in word.items()])
+        for word, c in ps.items()
+    ]
     if not terms:
         terms = [(0.0, [])]
     return ferroq.Observable.from_terms(terms)
