@@ -498,7 +498,7 @@ def pauli_sentence(obs: qml.operation.Operator) -> Any | None:
     if ps is None:
         return None
     for c in ps.values():
-        if abs(np.imag(complex(c))) > 1e-10:
+        if not isinstance(c, float) and abs(complex(c).imag) > 1e-10:
             return None
     return ps
 
