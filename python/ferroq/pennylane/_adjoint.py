@@ -61,9 +61,12 @@ class AdjointMixin(DeviceCore):
         values: list[Any] = [None] * len(progs)
         jacs: list[Any] = [None] * len(progs)
         groups: dict[tuple, list[int]] = {}
-        for i, (prog, obs, _) in enumerate(progs):
-            key = (id(prog.circuit), tuple(prog.names), tuple(repr(o.terms) for o in obs))
-            groups.setdefault(key, []).append(i)
+        if len(progs) == 1:  # the common case: no key to build
+            groups[()] = [0]
+        else:
+            for i, (prog, obs, _) in enumerate(progs):
+                key = (id(prog.circuit), tuple(prog.names), tuple(repr(o.terms) for o in obs))
+                groups.setdefault(key, []).append(i)
         for members in groups.values():
             prog, obs, _ = progs[members[0]]
             k = len(obs)

@@ -15,7 +15,9 @@ executing, the trainable ones when differentiating) becomes a named ferroq symbo
 one compiled circuit serves every parameter set, a broadcast tape runs as one
 ``Simulator.run_batch`` call, and the adjoint Jacobian's columns map back to PennyLane's
 parameter indices by name. Circuits are cached by their structure (gates, wires and the
-values of literal parameters), so an optimiser loop compiles its circuit once.
+values of literal parameters), so an optimiser loop compiles its circuit once; a tape of
+plain gates (``TEMPLATE_OPS``, scalar parameters) whose structure was seen before is not
+translated again: its parameters are read into the cached ``_Template``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 
 import numpy as np
 import pennylane as qml
-from pennylane.ops import Conditional, MidMeasure
+from pennylane.ops import Conditional, Controlled, MidMeasure
 
 import ferroq
 
@@ -119,6 +121,12 @@ NATIVE = frozenset(SIMPLE_GATES) | {
 }
 
 
+# Ops whose translation depends only on their name, their wires and the values of their
+# literal (non-symbolic) parameters: a tape made of them alone is looked up by that
+# structure (see `Translator.translate`).
+TEMPLATE_OPS = frozenset(SIMPLE_GATES) | {"Rot", "CRot", "U2", "GlobalPhase", "Identity", "Barrier"}
+
+
 class NeedsExpansion(Exception):
     """A broadcast parameter sits where ferroq needs a fixed value (a matrix)."""
 
@@ -174,11 +182,86 @@ class Program:
         return np.exp(1j * np.asarray(total))
 
 
+# Parameter types known to be scalars without asking numpy (np.ndim: ~0.5 us a call).
+_SCALARS = (float, np.float64)
+
+
+class _Template:
+    """What a tape's structure fixes (see ``TEMPLATE_OPS``): the circuit, the PennyLane
+    parameter index of each symbol, and the global phase as ``(coefficient, parameter
+    index)`` pairs."""
+
+    __slots__ = ("circuit", "names", "phase", "slots")
+
+    def __init__(self, prog: Program, phase: list[tuple[float, int]]) -> None:
+        self.circuit = prog.circuit
+        self.names = prog.names
+        self.slots = prog.slots
+        self.phase = phase
+
+    def program(self, params: list[Any]) -> Program:
+        """The Program of a tape of this structure with flat parameters ``params``."""
+        values: list[Any] = [float(params[k]) for k in self.slots]
+        phase = [(c, float(params[k])) for c, k in self.phase]
+        return Program(self.circuit, self.names, self.slots, values, None, phase)
+
+
+def _structure(
+    tape: qml.tape.QuantumScript, wire_map: dict[Any, int], symbolic: frozenset[int] | None
+) -> tuple[tuple, list[Any]] | None:
+    """The structural key of a tape made only of ``TEMPLATE_OPS`` with scalar
+    parameters, and its flat parameters; ``None`` for any other tape. The key holds the
+    gates, their wires, the wire map, which parameters are symbols and the values of the
+    others (literal parameters are compiled into the circuit)."""
+    params: list[Any] = []
+    parts: list[tuple] = []
+    for op in tape.operations:
+        name = op.name
+        if name not in TEMPLATE_OPS:
+            return None
+        # a controlled op's `wires` builds a new Wires object on every call (~3 us)
+        wires = (op.control_wires, op.target_wires) if isinstance(op, Controlled) else op.wires
+        data = op.data
+        if data:
+            for v in data:
+                if type(v) not in _SCALARS and np.ndim(v) != 0:
+                    return None  # broadcast
+            start = len(params)
+            params.extend(data)
+            if symbolic is not None and (
+                start not in symbolic
+                if len(data) == 1
+                else any(start + i not in symbolic for i in range(len(data)))
+            ):
+                literal = tuple(
+                    None if start + i in symbolic else float(v) for i, v in enumerate(data)
+                )
+                parts.append((name, wires, literal))
+                continue
+        parts.append((name, wires))
+    return (tuple(wire_map.items()), symbolic, tuple(parts)), params
+
+
+def _phase_recipe(tape: qml.tape.QuantumScript) -> list[tuple[float, int]]:
+    """The global phase of a tape of ``TEMPLATE_OPS`` as (coefficient, parameter index)
+    pairs, as ``Translator.translate`` accumulates it (Rot, GlobalPhase)."""
+    recipe: list[tuple[float, int]] = []
+    pidx = 0
+    for op in tape.operations:
+        if op.name == "Rot":
+            recipe += [(-0.5, pidx), (-0.5, pidx + 2)]
+        elif op.name == "GlobalPhase":
+            recipe.append((-1.0, pidx))
+        pidx += len(op.data)
+    return recipe
+
+
 class Translator:
     """Translates tapes whose wires are already device indices 0..n-1 (PennyLane order)."""
 
     def __init__(self, cache_size: int = 64) -> None:
         self._cache: OrderedDict[tuple, ferroq.Circuit] = OrderedDict()
+        self._templates: OrderedDict[tuple, _Template] = OrderedDict()
         self._cache_size = cache_size
 
     def translate(
@@ -194,7 +277,35 @@ class Translator:
         ``extra_ops``: fixed gates appended (measurement-basis rotations);
         ``measure_all``: measure every wire at the end, device wire ``j`` into classical
         bit ``m + j`` (``m`` = the number of mid-circuit measurements, which take bits
-        ``0..m-1`` in tape order)."""
+        ``0..m-1`` in tape order).
+
+        A tape of ``TEMPLATE_OPS`` alone (no extra ops, no final measurements) whose
+        structure was translated before is not walked again: its parameters are bound
+        to the cached template."""
+        found = None
+        if extra_ops is None and not measure_all:
+            found = _structure(tape, wire_map, symbolic)
+            if found is not None:
+                template = self._templates.get(found[0])
+                if template is not None:
+                    self._templates.move_to_end(found[0])
+                    return template.program(found[1])
+        prog = self._translate(tape, wire_map, symbolic, extra_ops, measure_all)
+        if found is not None:
+            self._templates[found[0]] = _Template(prog, _phase_recipe(tape))
+            if len(self._templates) > self._cache_size:
+                self._templates.popitem(last=False)
+        return prog
+
+    def _translate(
+        self,
+        tape: qml.tape.QuantumScript,
+        wire_map: dict[Any, int],
+        symbolic: frozenset[int] | None,
+        extra_ops: list[qml.operation.Operator] | None,
+        measure_all: bool,
+    ) -> Program:
+        """``translate``, walking every operation."""
         n = len(wire_map)
         mcms = [op for op in tape.operations if isinstance(op, MidMeasure)]
         clbit_of: dict[Any, int] = {}
@@ -387,19 +498,18 @@ def pauli_sentence(obs: qml.operation.Operator) -> Any | None:
     if ps is None:
         return None
     for c in ps.values():
-        if abs(np.imag(complex(c))) > 1e-10:
+        if not isinstance(c, float) and abs(complex(c).imag) > 1e-10:
             return None
     return ps
 
 
 def to_observable(ps: Any, wire_map: dict[Any, int]) -> ferroq.Observable:
     """A PauliSentence over device wires as a ferroq Observable."""
-    n = len(wire_map)
-    terms = []
-    for word, c in ps.items():
-        terms.append(
-            (float(np.real(complex(c))), [(p, n - 1 - wire_map[w]) for w, p in word.items()])
-        )
+    top = len(wire_map) - 1
+    terms = [
+        (complex(c).real, [(p, top - wire_map[w]) for w, p in word.items()])
+        for word, c in ps.items()
+    ]
     if not terms:
         terms = [(0.0, [])]
     return ferroq.Observable.from_terms(terms)

@@ -87,6 +87,24 @@ def _adjoint_measurement(mp: Any) -> bool:
     return isinstance(mp, ExpectationMP) and mp.obs is not None
 
 
+def _first(results: Any) -> Any:
+    return results[0]
+
+
+@qml.transform
+def _broadcast_expand(
+    tape: QuantumScript,
+) -> tuple[Sequence[QuantumScript], Any]:
+    """``broadcast_expand`` where an operator has a parameter with a dimension; other
+    tapes pass through untouched, without ``tape.batch_size`` (which checks every
+    operator: ~0.3 ms for 100 gates, on every step of an optimiser loop)."""
+    for op in tape.operations:
+        for v in op.data:
+            if np.ndim(v) != 0:
+                return broadcast_expand(tape)
+    return (tape,), _first
+
+
 @simulator_tracking
 @single_tape_support
 class FerroqQubit(AdjointMixin, SamplingMixin, AnalyticMixin):
@@ -244,7 +262,7 @@ class FerroqQubit(AdjointMixin, SamplingMixin, AnalyticMixin):
         if config.gradient_method == "adjoint":
             name = f"adjoint + {self.name}"
             pipeline.add_transform(no_sampling, name=name)
-            pipeline.add_transform(broadcast_expand)
+            pipeline.add_transform(_broadcast_expand)
             pipeline.add_transform(
                 decompose,
                 stopping_condition=_adjoint_supported,
