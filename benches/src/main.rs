@@ -198,7 +198,17 @@ fn run(cli: Cli) -> Result<(), String> {
     if quiet {
         return run_quietly(&backends, &config);
     }
-    let machine = MachineInfo::detect();
+    let mut machine = MachineInfo::detect();
+    // What each backend built for this run reports as its device (the CPU's kernel
+    // family and measured fusion width included).
+    for b in &backends {
+        use ferroq::Backend;
+        let caps = b.capabilities();
+        let line = format!("{} {}: {}", caps.name, caps.precision, caps.device_name);
+        if !machine.backends.contains(&line) {
+            machine.backends.push(line);
+        }
+    }
     let mut bandwidth = Vec::new();
     if !cli.no_bandwidth {
         let mib = cli

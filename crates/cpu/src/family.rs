@@ -10,7 +10,7 @@ use ferroq_core::{Error, Result};
 pub const KERNELS_ENV: &str = "FERROQ_KERNELS";
 
 /// A family of state-update kernels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Kernels {
     /// The widest explicit SIMD family this CPU supports (AVX-512, else AVX2, else the
     /// portable kernels), unless [`KERNELS_ENV`] names another.

@@ -24,6 +24,7 @@ mod blocking;
 mod exec;
 mod expectation;
 mod family;
+mod fusion_width;
 mod kernels;
 mod layout;
 mod pairs;
@@ -74,6 +75,11 @@ pub struct CpuOptions {
     /// kernels this CPU has, checked at run time). Tests run every family the machine
     /// supports.
     pub kernels: Kernels,
+    /// Widest fused block (qubits) of the backend's default compile options; `None`
+    /// (default): chosen by a cost model measured on this machine once per process
+    /// (a few milliseconds; see the `fusion_width` module docs), 2 on the machines
+    /// measured so far. 0 turns fusion off.
+    pub fusion_width: Option<u32>,
 }
 
 impl Default for CpuOptions {
@@ -87,6 +93,7 @@ impl Default for CpuOptions {
             cache_block_bytes: 256 * 1024,
             cache_block_min_state_bytes: None,
             kernels: Kernels::Auto,
+            fusion_width: None,
         }
     }
 }
@@ -99,6 +106,9 @@ impl Default for CpuOptions {
 /// into an immediate error instead of minutes spent spawning threads.
 pub const MAX_THREADS: usize = 1024;
 
+/// Widest fused block [`CpuOptions::fusion_width`] accepts.
+pub const MAX_FUSION_WIDTH: u32 = 6;
+
 /// The Rayon CPU backend.
 #[derive(Clone)]
 pub struct CpuBackend {
@@ -110,6 +120,8 @@ pub struct CpuBackend {
     pool: Arc<ThreadPool>,
     /// The CPU's model name, read once.
     model: Arc<str>,
+    /// Widest fused block of the default compile options.
+    fusion_width: u32,
 }
 
 impl std::fmt::Debug for CpuBackend {
@@ -139,6 +151,11 @@ impl CpuBackend {
             _ => {}
         }
         let kernels = options.kernels.resolve()?;
+        if let Some(w) = options.fusion_width.filter(|&w| w > MAX_FUSION_WIDTH) {
+            return Err(Error::invalid(format!(
+                "fusion_width must be at most {MAX_FUSION_WIDTH}, got {w}"
+            )));
+        }
         let mut builder =
             rayon::ThreadPoolBuilder::new().thread_name(|i| format!("ferroq-cpu-{i}"));
         if let Some(t) = options.threads {
@@ -150,12 +167,16 @@ impl CpuBackend {
         let block_above = options
             .cache_block_min_state_bytes
             .unwrap_or_else(|| last_level_cache_bytes().unwrap_or(0));
+        let fusion_width = options
+            .fusion_width
+            .unwrap_or_else(|| fusion_width::measured(kernels, options.precision));
         Ok(CpuBackend {
             options,
             kernels,
             block_above,
             pool: Arc::new(pool),
             model: cpu_model().into(),
+            fusion_width,
         })
     }
 
@@ -255,8 +276,8 @@ impl Backend for CpuBackend {
         self.options.precision
     }
 
-    /// Fused blocks of up to 2 qubits: measured fastest for the current kernels
-    /// (`cargo run --release -p ferroq --example quickstart -- --fusion K`).
+    /// Fused blocks up to [`CpuOptions::fusion_width`] qubits (measured on this machine
+    /// unless set).
     fn capabilities(&self) -> Capabilities {
         let amp = self.options.precision.amplitude_bytes();
         let (avail, _) = memory::memory_budget(self.options.memory_limit);
@@ -264,19 +285,24 @@ impl Backend for CpuBackend {
             name: "cpu",
             device: DeviceKind::Cpu,
             device_name: format!(
-                "{} ({} threads, {} kernels)",
+                "{} ({} threads, {} kernels, fusion width {})",
                 self.model,
                 self.threads(),
-                self.kernels
+                self.kernels,
+                self.fusion_width
             ),
             precision: self.options.precision,
             precisions: vec![Precision::Double, Precision::Single],
             max_qubits: (63 - (avail / amp).max(1).leading_zeros()).min(memory::HARD_MAX_QUBITS),
             max_dense_qubits: kernels::MAX_DENSE_QUBITS as u32,
             state_memory_bytes: avail,
-            compile_options: CompileOptions {
-                max_fused_qubits: 2,
-                ..CompileOptions::default()
+            compile_options: if self.fusion_width == 0 {
+                CompileOptions::unfused()
+            } else {
+                CompileOptions {
+                    max_fused_qubits: self.fusion_width,
+                    ..CompileOptions::default()
+                }
             },
         }
     }
