@@ -4,7 +4,7 @@
 //! `cargo run --release -p ferroq-bench --example qasm_timing -- FILE [REPS] [FUSION]
 //! [single|double]` (FUSION: largest fused block in qubits, default the backend's
 //! choice; `FERROQ_KERNELS` picks the kernel family, `CACHE_BLOCK_BYTES` the cache
-//! block, 0 for none).
+//! block, 0 for none, `CACHE_BLOCK_MIN_STATE_BYTES` the smallest state blocked).
 
 use ferroq::{compile, Backend, CompileOptions, CpuBackend, CpuOptions, Op, Precision};
 use std::collections::BTreeMap;
@@ -26,9 +26,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(v) => v.parse()?,
         Err(_) => defaults.cache_block_bytes,
     };
+    let cache_block_min_state_bytes = match std::env::var("CACHE_BLOCK_MIN_STATE_BYTES") {
+        Ok(v) => Some(v.parse()?),
+        Err(_) => defaults.cache_block_min_state_bytes,
+    };
     let backend = CpuBackend::new(CpuOptions {
         precision,
         cache_block_bytes,
+        cache_block_min_state_bytes,
         ..defaults
     })?;
     let circuit = ferroq::qasm::parse_file(&path)?;

@@ -31,6 +31,8 @@ pub(crate) enum Item {
         qubits: Vec<u32>,
         /// Diagonal whatever its parameters are.
         diagonal: bool,
+        /// A fixed permutation of basis states (X, CX, SWAP, Toffoli, ...).
+        permutation: bool,
     },
     /// A fusion barrier on these qubits.
     Barrier(Vec<u32>),
@@ -59,6 +61,8 @@ pub(crate) enum Step {
 struct Open {
     qubits: Vec<u32>,
     diagonal: bool,
+    /// Every member is a fixed permutation.
+    permutation: bool,
     members: Vec<usize>,
 }
 
@@ -79,15 +83,24 @@ impl Open {
     }
 }
 
-/// Decides the block structure of `items` with blocks of at most `dense_limit` qubits
-/// (`diag_limit` for all-diagonal blocks). `fusion == false` gives one step per item.
-pub(crate) fn plan_blocks(
-    items: &[Item],
-    fusion: bool,
-    dense_limit: usize,
-    diag_limit: usize,
-) -> Vec<Step> {
-    let diag_limit = diag_limit.max(dense_limit);
+/// The size limits of the planner's blocks, in qubits.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Blocks with a non-diagonal, non-permutation member.
+    pub(crate) dense: usize,
+    /// All-diagonal blocks.
+    pub(crate) diagonal: usize,
+    /// Blocks of fixed permutations.
+    pub(crate) permutation: usize,
+}
+
+/// Decides the block structure of `items` with blocks of at most `limits.dense` qubits
+/// (`limits.diagonal` for all-diagonal blocks, `limits.permutation` for blocks of fixed
+/// permutations). `fusion == false` gives one step per item.
+pub(crate) fn plan_blocks(items: &[Item], fusion: bool, limits: Limits) -> Vec<Step> {
+    let dense_limit = limits.dense;
+    let diag_limit = limits.diagonal.max(dense_limit);
+    let perm_limit = limits.permutation.max(dense_limit);
     let mut out = Vec::with_capacity(items.len());
     if !fusion {
         for (i, item) in items.iter().enumerate() {
@@ -110,7 +123,7 @@ pub(crate) fn plan_blocks(
         *open = keep;
     };
     for (index, item) in items.iter().enumerate() {
-        let (qubits, diagonal) = match item {
+        let (qubits, diagonal, permutation) = match item {
             Item::Barrier(qs) => {
                 close(&mut open, &mut out, Some(qs));
                 continue;
@@ -120,9 +133,14 @@ pub(crate) fn plan_blocks(
                 out.push(Step::Single(index));
                 continue;
             }
-            Item::Gate { qubits, diagonal } => (qubits, *diagonal),
+            Item::Gate {
+                qubits,
+                diagonal,
+                permutation,
+            } => (qubits, *diagonal, *permutation),
         };
-        if qubits.len() > diag_limit {
+        let (qubits, diagonal, permutation) = (qubits, diagonal, permutation && !diagonal);
+        if qubits.len() > diag_limit.max(perm_limit) {
             close(&mut open, &mut out, Some(qubits));
             out.push(Step::Single(index));
             continue;
@@ -149,14 +167,28 @@ pub(crate) fn plan_blocks(
             }
         }
         let all_diag = diagonal && touched.iter().all(|&i| open[i].diagonal);
-        let limit = if all_diag { diag_limit } else { dense_limit };
+        let all_perm = permutation && touched.iter().all(|&i| open[i].permutation);
+        let limit = if all_diag {
+            diag_limit
+        } else if all_perm {
+            perm_limit
+        } else {
+            dense_limit
+        };
         if union.len() > limit {
             close(&mut open, &mut out, Some(qubits));
-            let own_limit = if diagonal { diag_limit } else { dense_limit };
+            let own_limit = if diagonal {
+                diag_limit
+            } else if permutation {
+                perm_limit
+            } else {
+                dense_limit
+            };
             if qubits.len() <= own_limit {
                 open.push(Open {
                     qubits: qubits.clone(),
                     diagonal,
+                    permutation,
                     members: vec![index],
                 });
             } else {
@@ -173,6 +205,7 @@ pub(crate) fn plan_blocks(
         open.push(Open {
             qubits: union,
             diagonal: all_diag,
+            permutation: all_perm,
             members,
         });
     }
@@ -536,14 +569,97 @@ mod tests {
         Item::Gate {
             qubits: qs.to_vec(),
             diagonal,
+            permutation: false,
         }
+    }
+
+    fn permutation(qs: &[u32]) -> Item {
+        Item::Gate {
+            qubits: qs.to_vec(),
+            diagonal: false,
+            permutation: true,
+        }
+    }
+
+    /// Dense and diagonal limits; permutations limited like dense blocks.
+    fn limits(dense: usize, diagonal: usize) -> Limits {
+        Limits {
+            dense,
+            diagonal,
+            permutation: dense,
+        }
+    }
+
+    #[test]
+    fn permutations_fill_their_own_limit() {
+        // ry(0) cx(0,1) cx(0,2) cx(0,3) cx(0,4) cx(0,5): the first CX joins the dense
+        // block on 0; the next CXs form permutation blocks of up to 4 qubits.
+        let items = [
+            gate(&[0], false),
+            permutation(&[1, 0]),
+            permutation(&[2, 0]),
+            permutation(&[3, 0]),
+            permutation(&[4, 0]),
+            permutation(&[5, 0]),
+        ];
+        let steps = plan_blocks(
+            &items,
+            true,
+            Limits {
+                dense: 2,
+                diagonal: 8,
+                permutation: 4,
+            },
+        );
+        assert_eq!(
+            steps,
+            vec![
+                Step::Block {
+                    qubits: vec![0, 1],
+                    diagonal: false,
+                    members: vec![0, 1]
+                },
+                Step::Block {
+                    qubits: vec![2, 0, 3, 4],
+                    diagonal: false,
+                    members: vec![2, 3, 4]
+                },
+                Step::Single(5)
+            ]
+        );
+        // A dense gate touching a permutation block is held to the dense limit.
+        let items = [
+            permutation(&[1, 0]),
+            permutation(&[2, 0]),
+            gate(&[2], false),
+        ];
+        let steps = plan_blocks(
+            &items,
+            true,
+            Limits {
+                dense: 2,
+                diagonal: 8,
+                permutation: 4,
+            },
+        );
+        assert_eq!(
+            steps,
+            vec![
+                Step::Block {
+                    qubits: vec![1, 0, 2],
+                    diagonal: false,
+                    members: vec![0, 1]
+                },
+                Step::Single(2)
+            ]
+        );
     }
 
     #[test]
     fn unfused_is_one_step_per_item_without_barriers() {
         let items = [gate(&[0], false), Item::Barrier(vec![0]), gate(&[1], true)];
         assert_eq!(
-            plan_blocks(&items, false, 2, 8),
+            plan_blocks(&items, false, limits(2, 8)),
             vec![Step::Single(0), Step::Single(2)]
         );
     }
@@ -553,7 +669,7 @@ mod tests {
         // h(0) cx(0,1) h(2): the first two share qubit 0 and fit 2 qubits; h(2) would
         // make 3, so it opens its own block.
         let items = [gate(&[0], false), gate(&[1, 0], false), gate(&[2], false)];
-        let steps = plan_blocks(&items, true, 2, 8);
+        let steps = plan_blocks(&items, true, limits(2, 8));
         assert_eq!(
             steps,
             vec![
@@ -570,7 +686,7 @@ mod tests {
     #[test]
     fn diagonal_blocks_use_their_own_limit() {
         let items: Vec<Item> = (0..5).map(|q| gate(&[q, q + 1], true)).collect();
-        let steps = plan_blocks(&items, true, 2, 8);
+        let steps = plan_blocks(&items, true, limits(2, 8));
         assert_eq!(
             steps,
             vec![Step::Block {
@@ -591,7 +707,7 @@ mod tests {
             gate(&[7], true),
             gate(&[1], false),
         ];
-        let steps = plan_blocks(&items, true, 2, 4);
+        let steps = plan_blocks(&items, true, limits(2, 4));
         assert_eq!(
             steps,
             vec![
@@ -616,7 +732,7 @@ mod tests {
             Item::Barrier(vec![1]),
             gate(&[1], false),
         ];
-        let steps = plan_blocks(&items, true, 4, 8);
+        let steps = plan_blocks(&items, true, limits(4, 8));
         assert_eq!(
             steps,
             vec![
@@ -635,7 +751,7 @@ mod tests {
     #[test]
     fn too_wide_gates_run_alone() {
         let items = [gate(&[0], false), gate(&[0, 1, 2], false)];
-        let steps = plan_blocks(&items, true, 2, 2);
+        let steps = plan_blocks(&items, true, limits(2, 2));
         assert_eq!(steps, vec![Step::Single(0), Step::Single(1)]);
     }
 

@@ -109,6 +109,7 @@ pub(crate) fn open_sandwiches(lowered: &mut [Lowered], items: &mut [Item], max_w
                 items[i] = Item::Gate {
                     qubits: qubits.clone(),
                     diagonal: true,
+                    permutation: false,
                 };
                 lowered[i] = Lowered::Conjugated { qubits, members };
             }

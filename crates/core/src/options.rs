@@ -11,6 +11,10 @@ pub struct CompileOptions {
     pub max_fused_qubits: u32,
     /// Largest diagonal block the fuser builds, in qubits.
     pub max_fused_diagonal_qubits: u32,
+    /// Largest block of fixed permutations (X, CX, SWAP, Toffoli, ...) the fuser builds,
+    /// in qubits (1..=6): a permutation pass moves each amplitude once whatever its
+    /// width, so runs such as a CX fan from one control cost one pass per few gates.
+    pub max_fused_permutation_qubits: u32,
 }
 
 impl Default for CompileOptions {
@@ -19,6 +23,7 @@ impl Default for CompileOptions {
             fusion: true,
             max_fused_qubits: 4,
             max_fused_diagonal_qubits: 8,
+            max_fused_permutation_qubits: 4,
         }
     }
 }
@@ -32,13 +37,19 @@ impl CompileOptions {
         }
     }
 
-    /// Checks the limits: `max_fused_qubits` between 1 and 6, the diagonal limit at
-    /// most 20.
+    /// Checks the limits: `max_fused_qubits` and the permutation limit between 1 and 6,
+    /// the diagonal limit at most 20.
     pub fn validate(&self) -> Result<()> {
         if self.max_fused_qubits == 0 || self.max_fused_qubits > 6 {
             return Err(Error::invalid(format!(
                 "max_fused_qubits must be between 1 and 6, got {}",
                 self.max_fused_qubits
+            )));
+        }
+        if self.max_fused_permutation_qubits == 0 || self.max_fused_permutation_qubits > 6 {
+            return Err(Error::invalid(format!(
+                "max_fused_permutation_qubits must be between 1 and 6, got {}",
+                self.max_fused_permutation_qubits
             )));
         }
         if self.max_fused_diagonal_qubits > 20 {

@@ -7,8 +7,8 @@
 use crate::channel::Channel;
 use crate::circuit::{Circuit, Operation};
 use crate::error::{Error, Result};
-use crate::fusion::{plan_blocks, Item, Step};
-use crate::lowered::{conditioned, open_sandwiches, Lowered, Member};
+use crate::fusion::{plan_blocks, Item, Limits, Step};
+use crate::lowered::{conditioned, open_sandwiches, permutation_of, Lowered, Member};
 use crate::op::Op;
 use crate::options::CompileOptions;
 use crate::param::ParamBinding;
@@ -112,7 +112,15 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
                             }),
                             Item::Fence(qubits),
                         ),
-                        None => (Lowered::Fixed(op), Item::Gate { qubits, diagonal }),
+                        None => {
+                            let permutation = permutation_of(&op).is_some();
+                            let item = Item::Gate {
+                                qubits,
+                                diagonal,
+                                permutation,
+                            };
+                            (Lowered::Fixed(op), item)
+                        }
                     }
                 } else {
                     let pg = ParamGate {
@@ -132,6 +140,7 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
                             Item::Gate {
                                 qubits,
                                 diagonal: gate.is_diagonal(),
+                                permutation: false,
                             },
                         ),
                     }
@@ -154,6 +163,7 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
                     let item = Item::Gate {
                         qubits: qubits.clone(),
                         diagonal: channel.is_diagonal_mixture(),
+                        permutation: false,
                     };
                     noise.push(channel.clone());
                     let slot = NoiseSlot {
@@ -192,8 +202,11 @@ pub fn compile(circuit: &Circuit, options: &CompileOptions) -> Result<Plan> {
     let structure = plan_blocks(
         &items,
         options.fusion,
-        options.max_fused_qubits as usize,
-        options.max_fused_diagonal_qubits as usize,
+        Limits {
+            dense: options.max_fused_qubits as usize,
+            diagonal: options.max_fused_diagonal_qubits as usize,
+            permutation: options.max_fused_permutation_qubits as usize,
+        },
     );
     let mut steps = Vec::with_capacity(structure.len());
     for step in structure {

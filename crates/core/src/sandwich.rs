@@ -99,6 +99,7 @@ fn scan(
             Item::Gate {
                 qubits,
                 diagonal: true,
+                ..
             } => {
                 let extra = pq.iter().filter(|q| !qubits.contains(q)).count();
                 if qubits.len() + extra > max_width {
@@ -127,6 +128,7 @@ mod tests {
         Item::Gate {
             qubits: qs.to_vec(),
             diagonal,
+            permutation: false,
         }
     }
     /// CX as a permutation over (target, control): |t c> with c = 1 flips t.

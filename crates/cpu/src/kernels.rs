@@ -19,7 +19,7 @@ pub(crate) const MAX_DENSE_QUBITS: usize = 12;
 /// Widest permutation that runs as a dense matrix where the SIMD kernels run: a small
 /// dense group costs a few vector FMAs per amplitude, less than moving it element by
 /// element.
-const MAX_SIMD_PERMUTATION_AS_DENSE: usize = 4;
+const MAX_SIMD_PERMUTATION_AS_DENSE: usize = 2;
 
 /// Largest qubit set a diagonal is expanded over (its table has `2^k` entries).
 const MAX_DIAGONAL_TABLE_QUBITS: usize = 16;
