@@ -16,9 +16,11 @@ use num_complex::{Complex, Complex64};
 /// Largest dense op accepted at all: its matrix alone has `4^k` entries.
 pub(crate) const MAX_DENSE_QUBITS: usize = 12;
 
-/// Widest permutation that runs as a dense matrix where the SIMD kernels run: a small
+/// Widest permutation that runs as a dense matrix where the SIMD kernels run and the
+/// vector kernel for permutations does not (a target inside one vector): a 2-qubit
 /// dense group costs a few vector FMAs per amplitude, less than moving it element by
-/// element.
+/// element; at 3-4 qubits (permutation blocks from the fuser) the FMAs grow 4x and the
+/// moves win.
 const MAX_SIMD_PERMUTATION_AS_DENSE: usize = 2;
 
 /// Largest qubit set a diagonal is expanded over (its table has `2^k` entries).
