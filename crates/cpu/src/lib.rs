@@ -24,6 +24,7 @@ mod blocking;
 mod exec;
 mod expectation;
 mod family;
+mod inner_layer;
 mod kernels;
 mod layout;
 mod pairs;
