@@ -305,12 +305,7 @@ fn backward<S: StatePrimitives>(
     for (i, step) in steps.iter().enumerate().skip(first).rev() {
         interrupt.check()?;
         match step {
-            DiffStep::Fixed { inverse, .. } => {
-                phi.apply(inverse, interrupt)?;
-                for lambda in lambdas.iter_mut() {
-                    lambda.apply(inverse, interrupt)?;
-                }
-            }
+            DiffStep::Fixed { inverse, .. } => undo(phi, lambdas, inverse, interrupt)?,
             DiffStep::Layer(layer) => {
                 let params = layer
                     .iter()
@@ -339,11 +334,30 @@ fn backward<S: StatePrimitives>(
                     break; // nothing before it to differentiate
                 }
                 let inverse = layer_inverse(layer, &params, plan.options());
-                phi.apply(&inverse, interrupt)?;
-                for lambda in lambdas.iter_mut() {
-                    lambda.apply(&inverse, interrupt)?;
-                }
+                undo(phi, lambdas, &inverse, interrupt)?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// Applies `ops` (a step's inverse) to `phi` and to every state of `lambdas`, two
+/// states at a time ([`StatePrimitives::apply_both`]).
+fn undo<S: StatePrimitives>(
+    phi: &mut S,
+    lambdas: &mut [S],
+    ops: &[crate::op::Op],
+    interrupt: &Interrupt<'_>,
+) -> Result<()> {
+    let Some((first, rest)) = lambdas.split_first_mut() else {
+        return phi.apply(ops, interrupt);
+    };
+    phi.apply_both(first, ops, interrupt)?;
+    for pair in rest.chunks_mut(2) {
+        match pair {
+            [a, b] => a.apply_both(b, ops, interrupt)?,
+            [a] => a.apply(ops, interrupt)?,
+            _ => unreachable!("chunks of one or two"),
         }
     }
     Ok(())

@@ -328,6 +328,31 @@ impl StatePrimitives for CpuState {
         with_pair!(self, source, a, b => copy_apply_run(exec, a, b, n, ops, interrupt))
     }
 
+    /// On the thread pool, the two states' runs go side by side (`rayon::join`, each
+    /// run's kernels still split over the pool): no thread waits for the others at
+    /// the end of every pass of one state.
+    fn apply_both(
+        &mut self,
+        other: &mut Self,
+        ops: &[Op],
+        interrupt: &Interrupt<'_>,
+    ) -> Result<()> {
+        if self.num_qubits != other.num_qubits || self.precision() != other.precision() {
+            return Err(mismatch());
+        }
+        let Some(pool) = self.placement.pool.clone() else {
+            self.apply(ops, interrupt)?;
+            return other.apply(ops, interrupt);
+        };
+        let (a, b) = pool.install(|| {
+            rayon::join(
+                || self.apply(ops, interrupt),
+                || other.apply(ops, interrupt),
+            )
+        });
+        a.and(b)
+    }
+
     fn apply_observable(&self, observable: &Observable, out: &mut Self) -> Result<()> {
         observable.check_fits(self.num_qubits)?;
         let exec = self.exec();
