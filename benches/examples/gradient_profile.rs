@@ -3,6 +3,8 @@
 //! record` and A/B runs: `cargo run --release -p ferroq-bench --example
 //! gradient_profile -- [N] [RUNS]` (defaults 16 and 20). Prints the best wall
 //! times and the CPU time per run summed over all runs (steadier on a loaded machine).
+//! `THREADS=k` sets the CPU backend's threads; `BLOCK=bytes` its
+//! `cache_block_min_state_bytes` (`BLOCK=0`: every state cache-blocked).
 
 use ferroq::{Backend, CompileOptions, CpuBackend, CpuOptions, DiffPlan, Interrupt, Readout};
 use ferroq_bench::families::{gradient_ansatz, gradient_observable, GRADIENT_LAYERS};
