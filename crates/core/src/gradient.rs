@@ -9,7 +9,11 @@
 //! `<λ| dU_g/dθ |φ>` ([`StatePrimitives::inner_product_op`], through a scratch state
 //! `|μ>` or in one pass where the backend can). Parametric gates on disjoint qubits are
 //! taken together as a layer (see [`DiffPlan`]): every member's derivative from the
-//! states after the layer, then the layer undone in fused blocks. The cost is about one
+//! states after the layer, then the layer undone in fused blocks; two consecutive
+//! layers whose gates share all or none of their qubits (`ry(q)` then `rz(q)`) are
+//! taken as one, an earlier gate's local derivative conjugated by the later gate.
+//! Each step's inverse goes to `|φ>` and `|λ>` together
+//! ([`StatePrimitives::apply_both`]). The cost is about one
 //! forward run, plus two runs backwards per folded observable, plus one derivative
 //! product per parameter — independent of the number of parameters otherwise.
 //!
