@@ -354,15 +354,52 @@ pub(crate) fn adjoint(op: &Op) -> Op {
 /// save (measured on the gradient benchmark, 16 and 20 qubits).
 const LAYER_DENSE_QUBITS: u32 = 2;
 
-/// The inverse of a layer (gates on disjoint qubits, evaluated at `params[k]`) as few
-/// ops: the diagonal members in blocks of up to `max_fused_diagonal_qubits` qubits, the
-/// others in blocks of up to `max_fused_qubits` but at most [`LAYER_DENSE_QUBITS`] (a
-/// block of one keeps its controlled form). Members commute, so the order of the blocks does not matter.
-pub(crate) fn layer_inverse(
-    layer: &[DiffGate],
-    params: &[Vec<f64>],
-    options: &CompileOptions,
-) -> Vec<Op> {
+/// One member of a layer as the backward sweep undoes it: the inverse of a gate, or of
+/// a product of gates on the same qubits (see [`DiffGate::undo`], [`DiffGate::full`]).
+pub(crate) struct Undo {
+    targets: Vec<u32>,
+    controls: Vec<u32>,
+    /// The inverse on the targets (applied where every control is 1).
+    inverse: Matrix,
+    /// Diagonal by kind (fused with the other diagonal members).
+    diagonal: bool,
+}
+
+impl Undo {
+    /// The inverse of `full` (a product of gates on `qubits`, uncontrolled), diagonal
+    /// when every gate of the product is diagonal by kind.
+    pub(crate) fn of_product(qubits: Vec<u32>, full: &Matrix, diagonal: bool) -> Undo {
+        Undo {
+            targets: qubits,
+            controls: Vec::new(),
+            inverse: full.adjoint(),
+            diagonal,
+        }
+    }
+
+    fn op(&self) -> Op {
+        if self.diagonal {
+            Op::Diagonal {
+                targets: self.targets.clone(),
+                controls: self.controls.clone(),
+                diag: self.inverse.diag(),
+            }
+        } else {
+            Op::Dense {
+                targets: self.targets.clone(),
+                controls: self.controls.clone(),
+                matrix: self.inverse.clone(),
+            }
+        }
+    }
+}
+
+/// The inverse of a layer (members on disjoint qubits) as few ops: the diagonal
+/// members in blocks of up to `max_fused_diagonal_qubits` qubits, the others in blocks
+/// of up to `max_fused_qubits` but at most [`LAYER_DENSE_QUBITS`] (a block of one
+/// keeps its controlled form). Members commute, so the order of the blocks does not
+/// matter.
+pub(crate) fn layer_inverse(members: &[Undo], options: &CompileOptions) -> Vec<Op> {
     let mut ops = Vec::new();
     for diagonal in [true, false] {
         let limit = if diagonal {
@@ -387,20 +424,15 @@ pub(crate) fn layer_inverse(
                 chunk.clear();
             }
         };
-        for (g, p) in layer.iter().zip(params) {
-            if g.gate.is_diagonal() != diagonal {
-                continue;
-            }
-            let qubits: Vec<u32> = g.qubits().collect();
+        for m in members.iter().filter(|m| m.diagonal == diagonal) {
+            let qubits: Vec<u32> = m.targets.iter().chain(&m.controls).copied().collect();
             if width + qubits.len() > limit {
                 flush(&mut chunk, &mut ops);
                 width = 0;
             }
-            let inverse = g.gate.matrix_of(p).adjoint();
-            let op = g.op_of(inverse.clone());
-            let body = Body::of_gate(inverse, g.targets.len(), g.controls.len());
+            let body = Body::of_gate(m.inverse.clone(), m.targets.len(), m.controls.len());
             width += qubits.len();
-            chunk.push((qubits, body, op));
+            chunk.push((qubits, body, m.op()));
         }
         flush(&mut chunk, &mut ops);
     }
@@ -420,11 +452,7 @@ impl DiffGate {
     /// states *after* the gate gives the derivative. One uncontrolled op on
     /// `targets ++ controls` (zero wherever a control is 0).
     pub(crate) fn local_derivative_op(&self, p: &[f64], j: usize) -> Op {
-        let full = self
-            .gate
-            .matrix_of(p)
-            .controlled(self.controls.len() as u32)
-            .adjoint();
+        let full = self.full(p).adjoint();
         match self.derivative_op(p, j) {
             Op::Diagonal {
                 targets,
@@ -470,22 +498,26 @@ impl DiffGate {
             .collect()
     }
 
-    /// The gate as an op (controls kept) with target matrix `m` (its inverse, in the
-    /// backward sweep).
-    fn op_of(&self, m: Matrix) -> Op {
-        if self.gate.is_diagonal() {
-            Op::Diagonal {
-                targets: self.targets.clone(),
-                controls: self.controls.clone(),
-                diag: m.diag(),
-            }
-        } else {
-            Op::Dense {
-                targets: self.targets.clone(),
-                controls: self.controls.clone(),
-                matrix: m,
-            }
+    /// The gate's inverse at `p`, as a layer member ([`layer_inverse`]).
+    pub(crate) fn undo(&self, p: &[f64]) -> Undo {
+        Undo {
+            targets: self.targets.clone(),
+            controls: self.controls.clone(),
+            inverse: self.gate.matrix_of(p).adjoint(),
+            diagonal: self.gate.is_diagonal(),
         }
+    }
+
+    /// The gate's matrix at `p` on `targets ++ controls` (controls expanded).
+    pub(crate) fn full(&self, p: &[f64]) -> Matrix {
+        self.gate
+            .matrix_of(p)
+            .controlled(self.controls.len() as u32)
+    }
+
+    /// Diagonal by kind.
+    pub(crate) fn is_diagonal(&self) -> bool {
+        self.gate.is_diagonal()
     }
 
     /// The parameters that depend on a symbol: `(j, slot terms)` for parameter `j`.

@@ -9,7 +9,11 @@
 //! `<λ| dU_g/dθ |φ>` ([`StatePrimitives::inner_product_op`], through a scratch state
 //! `|μ>` or in one pass where the backend can). Parametric gates on disjoint qubits are
 //! taken together as a layer (see [`DiffPlan`]): every member's derivative from the
-//! states after the layer, then the layer undone in fused blocks. The cost is about one
+//! states after the layer, then the layer undone in fused blocks; two consecutive
+//! layers whose gates share all or none of their qubits (`ry(q)` then `rz(q)`) are
+//! taken as one, an earlier gate's local derivative conjugated by the later gate.
+//! Each step's inverse goes to `|φ>` and `|λ>` together
+//! ([`StatePrimitives::apply_both`]). The cost is about one
 //! forward run, plus two runs backwards per folded observable, plus one derivative
 //! product per parameter — independent of the number of parameters otherwise.
 //!
@@ -26,10 +30,12 @@
 //! observables into one Hamiltonian and holds 3 whatever `k` is.
 
 use crate::backend::Backend;
-use crate::diff_plan::{layer_inverse, DiffPlan, DiffStep};
+use crate::diff_plan::{layer_inverse, DiffGate, DiffPlan, DiffStep, Undo};
 use crate::error::{Error, Result};
 use crate::interrupt::Interrupt;
+use crate::matrix::Matrix;
 use crate::observable::{Observable, PauliTerm};
+use crate::op::Op;
 use crate::param_sets::ParamSets;
 use crate::primitives::StatePrimitives;
 
@@ -302,48 +308,157 @@ fn backward<S: StatePrimitives>(
         .iter()
         .position(|s| matches!(s, DiffStep::Layer(_)))
         .unwrap_or(steps.len());
-    for (i, step) in steps.iter().enumerate().skip(first).rev() {
+    let mut i = steps.len();
+    while i > first {
+        i -= 1;
         interrupt.check()?;
-        match step {
+        let layer = match &steps[i] {
             DiffStep::Fixed { inverse, .. } => {
-                phi.apply(inverse, interrupt)?;
-                for lambda in lambdas.iter_mut() {
-                    lambda.apply(inverse, interrupt)?;
+                undo(phi, lambdas, inverse, interrupt)?;
+                continue;
+            }
+            DiffStep::Layer(layer) => layer,
+        };
+        // The layer before it too, where the two merge (see `members`).
+        let earlier = match steps.get(i.wrapping_sub(1)) {
+            Some(DiffStep::Layer(a))
+                if i > first && plan.options().fusion && mergeable(a, layer) =>
+            {
+                i -= 1;
+                a.as_slice()
+            }
+            _ => &[],
+        };
+        let members = members(earlier, layer, values)?;
+        // Every gate's local derivative operators, taken together (the backend may
+        // share passes over the two states between them); a gate followed by another
+        // of its member is conjugated by it.
+        let mut locals = Vec::new();
+        let mut chains = Vec::new();
+        let mut undos = Vec::with_capacity(members.len());
+        for m in &members {
+            let mut after: Option<Matrix> = None;
+            for (g, p) in m.iter().rev() {
+                for (j, terms) in g.symbolic_params() {
+                    let local = g.local_derivative_op(p, j);
+                    locals.push(match &after {
+                        Some(v) => conjugate(local, v),
+                        None => local,
+                    });
+                    chains.push(terms);
+                }
+                if m.len() > 1 {
+                    let u = g.full(p);
+                    after = Some(match after {
+                        Some(v) => v.mul(&u),
+                        None => u,
+                    });
                 }
             }
-            DiffStep::Layer(layer) => {
-                let params = layer
-                    .iter()
-                    .map(|g| g.eval(values))
-                    .collect::<Result<Vec<_>>>()?;
-                // Every member's local derivative operators, taken together (the
-                // backend may share passes over the two states between them).
-                let mut locals = Vec::new();
-                let mut chains = Vec::new();
-                for (g, p) in layer.iter().zip(&params) {
-                    for (j, terms) in g.symbolic_params() {
-                        locals.push(g.local_derivative_op(p, j));
-                        chains.push(terms);
-                    }
-                }
-                for (lambda, row) in lambdas.iter().zip(grads.iter_mut()) {
-                    let products = lambda.inner_products_op(&locals, phi, mu)?;
-                    for (d, terms) in products.iter().zip(&chains) {
-                        let d = 2.0 * d.re;
-                        for &(slot, c) in terms.iter() {
-                            row[slot] += c * d;
-                        }
-                    }
-                }
-                if i == first {
-                    break; // nothing before it to differentiate
-                }
-                let inverse = layer_inverse(layer, &params, plan.options());
-                phi.apply(&inverse, interrupt)?;
-                for lambda in lambdas.iter_mut() {
-                    lambda.apply(&inverse, interrupt)?;
+            undos.push(match after {
+                Some(product) => Undo::of_product(
+                    m[0].0.qubits().collect(),
+                    &product,
+                    m.iter().all(|(g, _)| g.is_diagonal()),
+                ),
+                None => m[0].0.undo(&m[0].1),
+            });
+        }
+        for (lambda, row) in lambdas.iter().zip(grads.iter_mut()) {
+            let products = lambda.inner_products_op(&locals, phi, mu)?;
+            for (d, terms) in products.iter().zip(&chains) {
+                let d = 2.0 * d.re;
+                for &(slot, c) in terms.iter() {
+                    row[slot] += c * d;
                 }
             }
+        }
+        if i == first {
+            break; // nothing before it to differentiate
+        }
+        undo(
+            phi,
+            lambdas,
+            &layer_inverse(&undos, plan.options()),
+            interrupt,
+        )?;
+    }
+    Ok(())
+}
+
+/// Two consecutive layers merge when every gate of one acts on exactly the qubits of a
+/// gate of the other (same order) or on none of the other's qubits: `ry(q)` then
+/// `rz(q)` on every qubit is one layer of members `rz(q)·ry(q)`, so the sweep takes
+/// both layers' products in one call and undoes both in one set of fused blocks.
+fn mergeable(earlier: &[DiffGate], later: &[DiffGate]) -> bool {
+    earlier.iter().all(|a| {
+        later
+            .iter()
+            .all(|b| a.qubits().eq(b.qubits()) || a.qubits().all(|q| b.qubits().all(|r| r != q)))
+    })
+}
+
+/// A member of a (merged) layer: gates on the same qubits, in circuit order, with their
+/// evaluated parameters.
+type Member<'a> = Vec<(&'a DiffGate, Vec<f64>)>;
+
+/// The members of a (merged) layer: per set of qubits, its gates in circuit order with
+/// their evaluated parameters (the gates of `earlier` before those of `later` on the
+/// same qubits).
+fn members<'a>(
+    earlier: &'a [DiffGate],
+    later: &'a [DiffGate],
+    values: &[f64],
+) -> Result<Vec<Member<'a>>> {
+    let mut members = later
+        .iter()
+        .map(|g| Ok(vec![(g, g.eval(values)?)]))
+        .collect::<Result<Vec<_>>>()?;
+    for g in earlier {
+        let p = g.eval(values)?;
+        match members.iter_mut().find(|m| m[0].0.qubits().eq(g.qubits())) {
+            Some(m) => m.insert(0, (g, p)),
+            None => members.push(vec![(g, p)]),
+        }
+    }
+    Ok(members)
+}
+
+/// `V · op · V^†` for a local operator `op` on the qubits of `V`'s gates (in the same
+/// order): a diagonal stays itself under a diagonal `V`.
+fn conjugate(op: Op, v: &Matrix) -> Op {
+    let (targets, m) = match op {
+        Op::Diagonal { .. } if v.is_diagonal() => return op,
+        Op::Diagonal { targets, diag, .. } => (targets, Matrix::diagonal(&diag)),
+        Op::Dense {
+            targets, matrix, ..
+        } => (targets, matrix),
+        other => unreachable!("local derivatives are gate ops, got {other:?}"),
+    };
+    Op::Dense {
+        targets,
+        controls: Vec::new(),
+        matrix: v.mul(&m).mul(&v.adjoint()),
+    }
+}
+
+/// Applies `ops` (a step's inverse) to `phi` and to every state of `lambdas`, two
+/// states at a time ([`StatePrimitives::apply_both`]).
+fn undo<S: StatePrimitives>(
+    phi: &mut S,
+    lambdas: &mut [S],
+    ops: &[Op],
+    interrupt: &Interrupt<'_>,
+) -> Result<()> {
+    let Some((first, rest)) = lambdas.split_first_mut() else {
+        return phi.apply(ops, interrupt);
+    };
+    phi.apply_both(first, ops, interrupt)?;
+    for pair in rest.chunks_mut(2) {
+        match pair {
+            [a, b] => a.apply_both(b, ops, interrupt)?,
+            [a] => a.apply(ops, interrupt)?,
+            _ => unreachable!("chunks of one or two"),
         }
     }
     Ok(())

@@ -47,6 +47,18 @@ pub trait StatePrimitives: Send + Sized {
         }
         self.apply(ops, interrupt)
     }
+    /// Applies the run `ops` to this state and to `other` (same qubit count), as the
+    /// adjoint sweep undoes each step on two states. The default applies it to one,
+    /// then the other; a backend may work on both at once.
+    fn apply_both(
+        &mut self,
+        other: &mut Self,
+        ops: &[Op],
+        interrupt: &Interrupt<'_>,
+    ) -> Result<()> {
+        self.apply(ops, interrupt)?;
+        other.apply(ops, interrupt)
+    }
     /// Writes `O|self>` into `out` (same qubit count), for an observable `O`.
     fn apply_observable(&self, observable: &Observable, out: &mut Self) -> Result<()>;
     /// `<self|other>`.

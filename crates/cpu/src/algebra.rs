@@ -194,27 +194,69 @@ fn antidiagonal_run<T: Real>(
 }
 
 /// `Σ_i conj(a_i) · b_i` over matching runs.
-fn dot_run<T: Real>(a: &[Complex<T>], b: &[Complex<T>]) -> Complex64 {
-    let (mut re, mut im) = ([0.0f64; LANES], [0.0f64; LANES]);
-    let term = |i: usize| {
-        let (ar, ai) = (a[i].re.to_f64(), a[i].im.to_f64());
-        let (br, bi) = (b[i].re.to_f64(), b[i].im.to_f64());
-        (ar * br + ai * bi, ar * bi - ai * br)
-    };
-    let body = a.len() / LANES * LANES;
-    for base in (0..body).step_by(LANES) {
-        for l in 0..LANES {
-            let (r, i) = term(base + l);
-            re[l] += r;
-            im[l] += i;
+pub(crate) fn dot_run<T: Real>(a: &[Complex<T>], b: &[Complex<T>]) -> Complex64 {
+    let mut acc = DotLanes::default();
+    acc.add(a, b);
+    acc.sum()
+}
+
+/// Scalars (real and imaginary parts) per step of [`DotLanes`]: a whole number of
+/// vectors of either precision.
+const DOT_LANES: usize = 8;
+
+/// Running sums of `Σ conj(a_i) b_i` over several runs, in lanes of the interleaved
+/// real and imaginary parts: `re[l] += x[l] y[l]` and `im[l] += x[l] y[l ^ 1]` are
+/// independent multiply-adds the compiler turns into vector FMAs (one running sum per
+/// complex number would be a chain of dependent additions). Summed once at the end.
+#[derive(Default)]
+pub(crate) struct DotLanes {
+    re: [f64; DOT_LANES],
+    im: [f64; DOT_LANES],
+}
+
+impl DotLanes {
+    /// Adds `Σ conj(a_i) b_i` over the run (`a` and `b` equally long).
+    #[inline]
+    pub(crate) fn add<T: Real>(&mut self, a: &[Complex<T>], b: &[Complex<T>]) {
+        let (x, y) = (scalars(a), scalars(b));
+        let body = x.len() / DOT_LANES * DOT_LANES;
+        for (x, y) in x[..body]
+            .chunks_exact(DOT_LANES)
+            .zip(y[..body].chunks_exact(DOT_LANES))
+        {
+            for l in 0..DOT_LANES {
+                let xl = x[l].to_f64();
+                self.re[l] += xl * y[l].to_f64();
+                self.im[l] += xl * y[l ^ 1].to_f64();
+            }
+        }
+        // The rest: fewer than `DOT_LANES` scalars, whole complex numbers.
+        for l in body..x.len() {
+            let xl = x[l].to_f64();
+            self.re[l - body] += xl * y[l].to_f64();
+            self.im[l - body] += xl * y[l ^ 1].to_f64();
         }
     }
-    for i in body..a.len() {
-        let (r, m) = term(i);
-        re[0] += r;
-        im[0] += m;
+
+    /// The sum: `Re = Σ re`, `Im = Σ ar bi - ai br` (even lanes hold real parts of `a`,
+    /// odd lanes imaginary ones).
+    pub(crate) fn sum(&self) -> Complex64 {
+        let re = self.re.iter().sum();
+        let im = self
+            .im
+            .iter()
+            .enumerate()
+            .map(|(l, v)| if l % 2 == 0 { *v } else { -*v })
+            .sum();
+        Complex64::new(re, im)
     }
-    Complex64::new(re.iter().sum(), im.iter().sum())
+}
+
+/// The real and imaginary parts of `v`, interleaved.
+pub(crate) fn scalars<T: Real>(v: &[Complex<T>]) -> &[T] {
+    // SAFETY: `Complex<T>` is `#[repr(C)]` with fields `re`, `im` of type `T`, so a
+    // slice of `n` of them is `2n` contiguous `T`s with the same alignment as `T`.
+    unsafe { std::slice::from_raw_parts(v.as_ptr().cast::<T>(), 2 * v.len()) }
 }
 
 fn inner_dense_1q<T: Real>(
@@ -307,168 +349,4 @@ pub(crate) fn inner_diagonal<T: Real>(
         || Complex64::new(0.0, 0.0),
         |x, y| x + y,
     )
-}
-
-/// One member of [`inner_layer`]: a one-qubit dense matrix (row-major) or diagonal, on
-/// its target qubit.
-#[derive(Clone, Copy)]
-pub(crate) enum LayerMember {
-    /// A dense `2 x 2` matrix on a qubit below the block bits.
-    Dense(u32, [Complex64; 4]),
-    /// A diagonal on any qubit.
-    Diagonal(u32, [Complex64; 2]),
-}
-
-/// `<a| M_k |b>` for every member `M_k` (one-qubit ops on any qubits, dense ones below
-/// `block_bits`) in one pass over both states: the states are read in aligned blocks of
-/// `2^block_bits` amplitudes, and every member's sum over a block is taken while the
-/// block is in cache. A diagonal on a qubit at or above `block_bits` is constant over a
-/// block (`d[bit] <a|b>_block`); for one below it the block's products are split by its bit,
-/// from row and column sums of the products computed once per block for all diagonals.
-pub(crate) fn inner_layer<T: Real>(
-    exec: Exec<'_>,
-    a: &[Complex<T>],
-    b: &[Complex<T>],
-    members: &[LayerMember],
-    block_bits: u32,
-) -> Vec<Complex64> {
-    let block = 1usize << block_bits;
-    let zero = Complex64::new(0.0, 0.0);
-    let count = members.len();
-    // Tasks of about `exec.chunk` amplitudes, whole blocks each.
-    let blocks = Exec {
-        chunk: (exec.chunk >> block_bits).max(1),
-        ..exec
-    };
-    // Diagonal members need, per block, `<a|b>` over the indices with their bit set:
-    // all of them come from one pass that sums the products `conj(a_i) b_i` into
-    // column bins (the low `lo_bits` bits of `i`) and row bins (the block's higher bits).
-    let any_diagonal = members
-        .iter()
-        .any(|m| matches!(m, LayerMember::Diagonal(..)));
-    let lo_bits = block_bits.min(8);
-    blocks.map_reduce(
-        a.len() >> block_bits,
-        |s, e| {
-            let mut acc = vec![zero; count];
-            let mut cols = vec![zero; 1usize << lo_bits];
-            let mut rows = vec![zero; 1usize << (block_bits - lo_bits)];
-            let width = cols.len();
-            for blk in s..e {
-                let base = blk << block_bits;
-                let (ab, bb) = (&a[base..base + block], &b[base..base + block]);
-                let mut total = zero;
-                if any_diagonal {
-                    cols.fill(zero);
-                    for (r, row) in rows.iter_mut().enumerate() {
-                        let (ar, br) = (
-                            &ab[r * width..(r + 1) * width],
-                            &bb[r * width..(r + 1) * width],
-                        );
-                        let mut sum = zero;
-                        for ((c, x), y) in cols.iter_mut().zip(ar).zip(br) {
-                            let (xr, xi) = (x.re.to_f64(), x.im.to_f64());
-                            let (yr, yi) = (y.re.to_f64(), y.im.to_f64());
-                            let p = Complex64::new(xr * yr + xi * yi, xr * yi - xi * yr);
-                            *c += p;
-                            sum += p;
-                        }
-                        *row = sum;
-                        total += sum;
-                    }
-                }
-                for (out, m) in acc.iter_mut().zip(members) {
-                    match *m {
-                        LayerMember::Dense(t, m) => {
-                            let bit = 1usize << t;
-                            let (mut re, mut im) = (0.0, 0.0);
-                            for i in (0..block).step_by(2 * bit) {
-                                let (r, j) = pair_run(
-                                    &ab[i..i + bit],
-                                    &ab[i + bit..i + 2 * bit],
-                                    &bb[i..i + bit],
-                                    &bb[i + bit..i + 2 * bit],
-                                    m,
-                                );
-                                re += r;
-                                im += j;
-                            }
-                            *out += Complex64::new(re, im);
-                        }
-                        LayerMember::Diagonal(t, [d0, d1]) => {
-                            if t >= block_bits {
-                                *out += if (base >> t) & 1 == 1 { d1 } else { d0 } * total;
-                            } else {
-                                let (bins, bit) = if t < lo_bits {
-                                    (&cols, t)
-                                } else {
-                                    (&rows, t - lo_bits)
-                                };
-                                let ones: Complex64 = bins
-                                    .iter()
-                                    .enumerate()
-                                    .filter(|(k, _)| (k >> bit) & 1 == 1)
-                                    .map(|(_, v)| *v)
-                                    .sum();
-                                *out += d0 * (total - ones) + d1 * ones;
-                            }
-                        }
-                    }
-                }
-            }
-            acc
-        },
-        || vec![zero; count],
-        |mut x, y| {
-            for (p, q) in x.iter_mut().zip(y) {
-                *p += q;
-            }
-            x
-        },
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ferroq_core::Rng;
-
-    /// The blocked layer pass equals the one-op passes, for dense members below the
-    /// block, diagonals below and above it, in both precisions' code path (f64 here).
-    #[test]
-    fn inner_layer_matches_one_op_passes() {
-        let exec = Exec {
-            pool: None,
-            chunk: 1 << 9,
-            cache_block_bytes: 0,
-            simd: None,
-        };
-        let n = 12u32;
-        let mut rng = Rng::new(3);
-        let mut c = || Complex64::new(rng.next_f64() - 0.5, rng.next_f64() - 0.5);
-        let a: Vec<Complex<f64>> = (0..1usize << n).map(|_| c()).collect();
-        let b: Vec<Complex<f64>> = (0..1usize << n).map(|_| c()).collect();
-        let mut members = Vec::new();
-        let mut want = Vec::new();
-        for t in [0u32, 3, 7] {
-            let m = [c(), c(), c(), c()];
-            members.push(LayerMember::Dense(t, m));
-            want.push(inner_dense(exec, &a, &[t], &m, &b));
-        }
-        for t in [0u32, 5, 8, 9, 11] {
-            let d = [c(), c()];
-            members.push(LayerMember::Diagonal(t, d));
-            want.push(inner_diagonal(exec, &a, &[t], &d, &b));
-        }
-        // Blocks of 2^8 (diagonals below the block: column bins) and 2^10 (row bins too).
-        for block_bits in [8, 10] {
-            let got = inner_layer(exec, &a, &b, &members, block_bits);
-            for (g, w) in got.iter().zip(&want) {
-                assert!(
-                    (g - w).norm() < 1e-10,
-                    "{g} vs {w} (blocks of 2^{block_bits})"
-                );
-            }
-        }
-    }
 }

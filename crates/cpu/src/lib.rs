@@ -25,6 +25,7 @@ mod exec;
 mod expectation;
 mod family;
 mod fusion_width;
+mod inner_layer;
 mod kernels;
 mod layout;
 mod pairs;

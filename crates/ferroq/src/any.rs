@@ -261,6 +261,14 @@ impl StatePrimitives for AnyState {
     fn copy_apply(&mut self, source: &Self, ops: &[Op], interrupt: &Interrupt<'_>) -> Result<()> {
         on_pair!(self, source, a, b => a.copy_apply(b, ops, interrupt))
     }
+    fn apply_both(
+        &mut self,
+        other: &mut Self,
+        ops: &[Op],
+        interrupt: &Interrupt<'_>,
+    ) -> Result<()> {
+        on_pair!(self, other, a, b => a.apply_both(b, ops, interrupt))
+    }
     fn apply_observable(&self, observable: &Observable, out: &mut Self) -> Result<()> {
         on_pair!(self, out, a, b => a.apply_observable(observable, b))
     }
@@ -289,6 +297,9 @@ impl StatePrimitives for AnyState {
                 a.inner_products_op(ops, b, s)
             }
             (AnyState::Wgpu(a), AnyState::Wgpu(b), AnyState::Wgpu(s)) => {
+                a.inner_products_op(ops, b, s)
+            }
+            (AnyState::Mpi(a), AnyState::Mpi(b), AnyState::Mpi(s)) => {
                 a.inner_products_op(ops, b, s)
             }
             _ => Err(wrong_state()),

@@ -11,7 +11,10 @@ use crate::random::{
     GateKind, RandomCircuitOptions,
 };
 use crate::reference::final_state;
-use ferroq_core::{Backend, Circuit, CompileOptions, Gate, Param, ParamBinding, Readout, Rng};
+use ferroq_core::{
+    Backend, Circuit, CompileOptions, Gate, Interrupt, Param, ParamBinding, Readout, Rng,
+    StatePrimitives,
+};
 use std::sync::Arc;
 
 /// GHZ states on 1..=12 qubits (fused and unfused) and on 20 qubits equal
@@ -331,7 +334,8 @@ pub fn norm_is_preserved<B: Backend>(b: &B) {
 }
 
 /// Running program A and then program B on one state equals running A followed by B
-/// in one circuit; running the same program twice applies it twice.
+/// in one circuit; running the same program twice applies it twice; B applied to two
+/// states at once (`StatePrimitives::apply_both`) applies it to each.
 pub fn runs_compose<B: Backend>(b: &B) {
     let tol = tolerance(b);
     let none = ParamBinding::new();
@@ -364,6 +368,22 @@ pub fn runs_compose<B: Backend>(b: &B) {
     b.run(&mut state, &super::bound(&program))
         .expect("second run");
     assert_amps_close(&state_vector(b, &state), &want, tol, "A twice on one state");
+
+    // The same run on two states at once (`apply_both`, as the adjoint sweep undoes
+    // its steps): A then B on one, C then B on the other.
+    let c3 = random_circuit(n, &opts, &mut rng);
+    let mut second = c3.clone();
+    second.compose(&c2, None).unwrap();
+    let mut x = execute(b, &compile_ok(&a, &CompileOptions::default()), &none, 0);
+    let mut y = execute(b, &compile_ok(&c3, &CompileOptions::default()), &none, 0);
+    let run = super::bound(&compile_ok(&c2, &CompileOptions::default()));
+    x.state_mut()
+        .apply_both(y.state_mut(), run.ops(), &Interrupt::none())
+        .expect("apply_both");
+    for (m, c, what) in [(&x, &both, "A then B"), (&y, &second, "C then B")] {
+        let want = final_state(c, &none).amps;
+        assert_amps_close(&state_vector(b, m), &want, tol, what);
+    }
 }
 
 /// Permutation sandwiches — a self-inverse permutation gate (X, CX, SWAP, Toffoli,

@@ -195,8 +195,10 @@ fn random_circuits<B: Backend>(b: &B, rng: &mut Rng) {
 /// Layers of parametric gates on disjoint qubits (taken together by the sweep and undone
 /// in fused blocks): one-qubit rotations, `u` with three parameters, controlled and
 /// diagonal two-qubit gates, shared and affine parameters, a fixed entangler between
-/// layers, gates written qubit by qubit that the plan reschedules into layers — at
-/// fusion widths 1 to 4 and unfused.
+/// layers, gates written qubit by qubit that the plan reschedules into layers,
+/// consecutive layers on the same qubits (merged: dense after dense, diagonal after
+/// dense, diagonal after diagonal, controlled after controlled) — at fusion widths 1 to
+/// 4 and unfused.
 fn parametric_layers<B: Backend>(b: &B, rng: &mut Rng) {
     let n = 6u32;
     let mut c = Circuit::new(n);
@@ -223,6 +225,13 @@ fn parametric_layers<B: Backend>(b: &B, rng: &mut Rng) {
                 .rz(t("f", q), q)
                 .crz(t("g", q), q, (q + 2) % n);
         }
+        // Consecutive layers on the same qubits (merged by the sweep): controlled gates
+        // on one pair, two diagonals on one qubit (the fixed `h` starts new layers).
+        c.h(5);
+        c.crz(t("h", 0), 0, 1)
+            .rz(t("h", 2), 3)
+            .cry(t("h", 1), 0, 1)
+            .p(t("h", 3), 3);
     }
     let observables = vec![random_observable(rng, n, 3), random_observable(rng, n, 2)];
     let binding = random_binding(rng, &c);
