@@ -9,7 +9,7 @@ use crate::exec::{Exec, SharedMut};
 use crate::layout::{BitGather, Plan};
 use crate::pairs::{for_pairs, sum_pairs};
 use crate::scalar::{cast, Real};
-use crate::simd::{self, Isa, LaneMatrix, MonomialVectors};
+use crate::simd::{self, Isa, LaneMatrix, MonomialLanes, MonomialVectors};
 use ferroq_core::{Error, Result};
 use num_complex::{Complex, Complex64};
 
@@ -58,6 +58,8 @@ pub(crate) enum Prepared<T: Real> {
     Lanes(LaneMatrix<T>),
     /// Permutation with phases across neighbouring groups, whole SIMD vectors at a time.
     Monomial(MonomialVectors<T>),
+    /// Permutation with phases with a target inside one SIMD vector, in registers.
+    MonomialLanes(MonomialLanes<T>),
     /// Dense matrix with one non-zero per row (X, CX, SWAP, Toffoli, with phases):
     /// output `r` of a group is input `src[r]` times `phase[r]`, so the kernel only
     /// moves amplitudes (and scales them where a phase is not 1).
@@ -109,6 +111,14 @@ impl<T: Real> Prepared<T> {
                 MonomialVectors::new(isa, num_qubits, targets, controls, &src, phase.as_deref())
             }) {
                 return Ok(Prepared::Monomial(mv));
+            }
+            if let Some(ml) = simd
+                .filter(|_| k > MAX_SIMD_PERMUTATION_AS_DENSE)
+                .and_then(|isa| {
+                    MonomialLanes::new(isa, num_qubits, targets, controls, &src, phase.as_deref())
+                })
+            {
+                return Ok(Prepared::MonomialLanes(ml));
             }
             if !dense_is_cheaper {
                 return Ok(Prepared::Perm {
@@ -248,6 +258,14 @@ impl<T: Real> Prepared<T> {
                     // SAFETY: the layout was made for this state size and a supported
                     // family, and each window belongs to this task alone.
                     unsafe { mv.apply_window(ptr.at(0), base) }
+                });
+            }
+            Prepared::MonomialLanes(ml) => {
+                let ptr = SharedMut::new(amps);
+                for_each_window(exec, &ml.plan, ml.plan.offsets.len(), |base| {
+                    // SAFETY: the layout was made for this state size and a supported
+                    // family, and each window belongs to this task alone.
+                    unsafe { ml.apply_window(ptr.at(0), base) }
                 });
             }
             Prepared::Lanes(lm) => {

@@ -21,10 +21,14 @@ pub trait Real:
     /// True for f64 (the SIMD kernels pick their vector layout by it).
     #[doc(hidden)]
     const IS_F64: bool;
+    /// Every bit set (a NaN; the SIMD permutation kernels use it as a lane mask).
+    #[doc(hidden)]
+    const ALL_ONES: Self;
 }
 
 impl Real for f32 {
     const IS_F64: bool = false;
+    const ALL_ONES: Self = f32::from_bits(u32::MAX);
     fn from_f64(v: f64) -> Self {
         v as f32
     }
@@ -35,6 +39,7 @@ impl Real for f32 {
 
 impl Real for f64 {
     const IS_F64: bool = true;
+    const ALL_ONES: Self = f64::from_bits(u64::MAX);
     fn from_f64(v: f64) -> Self {
         v
     }

@@ -7,7 +7,8 @@
 
 use super::bodies::{
     across_entry, dense_across, dense_entry, dense_groups, dense_lanes, diag_lanes, diag_runs,
-    diag_table, elementwise_entries, lanes_entry, monomial_across, monomial_entry, pair, scale,
+    diag_table, elementwise_entries, lanes_entry, monomial_across, monomial_entry, monomial_lanes,
+    monomial_lanes_entry, pair, scale,
 };
 use super::x86::{c32_bits, Lanes};
 use crate::layout::Bases;
@@ -90,6 +91,20 @@ impl Lanes for F64x4 {
     #[inline(always)]
     unsafe fn addsub(a: Self, b: Self) -> Self {
         unsafe { F64x4(_mm512_fmaddsub_pd(a.0, _mm512_set1_pd(1.0), b.0)) }
+    }
+    #[inline(always)]
+    unsafe fn and(a: Self, b: Self) -> Self {
+        unsafe {
+            let (a, b) = (_mm512_castpd_si512(a.0), _mm512_castpd_si512(b.0));
+            F64x4(_mm512_castsi512_pd(_mm512_and_si512(a, b)))
+        }
+    }
+    #[inline(always)]
+    unsafe fn or(a: Self, b: Self) -> Self {
+        unsafe {
+            let (a, b) = (_mm512_castpd_si512(a.0), _mm512_castpd_si512(b.0));
+            F64x4(_mm512_castsi512_pd(_mm512_or_si512(a, b)))
+        }
     }
     type Idx = __m512i;
     #[inline(always)]
@@ -187,6 +202,20 @@ impl Lanes for F32x8 {
     unsafe fn addsub(a: Self, b: Self) -> Self {
         unsafe { F32x8(_mm512_fmaddsub_ps(a.0, _mm512_set1_ps(1.0), b.0)) }
     }
+    #[inline(always)]
+    unsafe fn and(a: Self, b: Self) -> Self {
+        unsafe {
+            let (a, b) = (_mm512_castps_si512(a.0), _mm512_castps_si512(b.0));
+            F32x8(_mm512_castsi512_ps(_mm512_and_si512(a, b)))
+        }
+    }
+    #[inline(always)]
+    unsafe fn or(a: Self, b: Self) -> Self {
+        unsafe {
+            let (a, b) = (_mm512_castps_si512(a.0), _mm512_castps_si512(b.0));
+            F32x8(_mm512_castsi512_ps(_mm512_or_si512(a, b)))
+        }
+    }
     type Idx = __m512i;
     #[inline(always)]
     unsafe fn load_idx(p: *const u32) -> __m512i {
@@ -201,6 +230,8 @@ impl Lanes for F32x8 {
 across_entry!(across_f64, F64x4, "avx512f,avx2,fma");
 lanes_entry!(lanes_dense_f64, F64x4, "avx512f,avx2,fma");
 monomial_entry!(monomial_f64, F64x4, "avx512f,avx2,fma");
+monomial_lanes_entry!(monomial_lanes_f64, F64x4, "avx512f,avx2,fma");
+monomial_lanes_entry!(monomial_lanes_f32, F32x8, "avx512f,avx2,fma");
 monomial_entry!(monomial_f32, F32x8, "avx512f,avx2,fma");
 lanes_entry!(lanes_dense_f32, F32x8, "avx512f,avx2,fma");
 across_entry!(across_f32, F32x8, "avx512f,avx2,fma");

@@ -425,3 +425,74 @@ macro_rules! monomial_entry {
     };
 }
 pub(super) use monomial_entry;
+
+/// A permutation with phases whose targets include some inside one vector: output vector
+/// `r` gathers, for each of its terms `(h, t)` (in `terms[starts[r]..starts[r + 1]]`),
+/// the slots of input vector `h` permuted by `t` that its mask keeps (every slot comes
+/// from exactly one term), then multiplies by its per-slot phases where given. `masks`
+/// holds one vector of whole-element bit masks per term, `idx` one slot permutation
+/// per `t`, `phase` per `r` the per-slot real parts (each twice), then imaginary parts.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(super) unsafe fn monomial_lanes<V: Lanes, const DH: usize>(
+    p: *mut Complex<V::S>,
+    wbase: usize,
+    bases: Bases,
+    o: &[usize],
+    terms: &[(usize, usize)],
+    starts: &[usize],
+    masks: *const V::S,
+    idx: *const u32,
+    phase: Option<*const V::S>,
+) {
+    let elems = std::mem::size_of::<V>() / 4;
+    let step = 4 * V::ROWS;
+    let o: &[usize; DH] = o.try_into().expect("member count matches the permutation");
+    for b in bases.iter_vectors(V::ROWS) {
+        unsafe {
+            let q = p.add(wbase + b);
+            let x: [V; DH] = std::array::from_fn(|h| V::load(q.add(o[h]) as *const V::S));
+            for (r, &or) in o.iter().enumerate() {
+                let mut out = V::zero();
+                for (j, &(h, t)) in terms.iter().enumerate().take(starts[r + 1]).skip(starts[r]) {
+                    let v = if t == 0 {
+                        x[h]
+                    } else {
+                        x[h].permute(V::load_idx(idx.add(t * elems)))
+                    };
+                    out = V::or(out, V::and(v, V::load(masks.add(j * 2 * V::ROWS))));
+                }
+                if let Some(f) = phase {
+                    let f = f.add(r * step);
+                    out = cmul(V::load(f), V::load(f.add(2 * V::ROWS)), out);
+                }
+                out.store(q.add(or) as *mut V::S);
+            }
+        }
+    }
+}
+
+/// Defines a `#[target_feature]` entry point of [`monomial_lanes`] for one vector type.
+macro_rules! monomial_lanes_entry {
+    ($name:ident, $lanes:ty, $feat:literal) => {
+        #[doc = concat!("Permutations with targets inside a vector (", $feat, ").")]
+        #[target_feature(enable = $feat)]
+        #[allow(clippy::too_many_arguments)]
+        pub(super) unsafe fn $name<const DH: usize>(
+            p: *mut Complex<<$lanes as Lanes>::S>,
+            wbase: usize,
+            bases: Bases,
+            o: &[usize],
+            terms: &[(usize, usize)],
+            starts: &[usize],
+            masks: *const <$lanes as Lanes>::S,
+            idx: *const u32,
+            phase: Option<*const <$lanes as Lanes>::S>,
+        ) {
+            unsafe {
+                monomial_lanes::<$lanes, DH>(p, wbase, bases, o, terms, starts, masks, idx, phase)
+            }
+        }
+    };
+}
+pub(super) use monomial_lanes_entry;

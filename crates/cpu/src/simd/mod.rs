@@ -19,7 +19,7 @@ mod monomial;
 mod x86;
 
 pub(crate) use in_lanes::LaneMatrix;
-pub(crate) use monomial::MonomialVectors;
+pub(crate) use monomial::{MonomialLanes, MonomialVectors};
 
 use crate::layout::Bases;
 use crate::scalar::Real;

@@ -7,7 +7,8 @@
 
 use super::bodies::{
     across_entry, dense_across, dense_entry, dense_groups, dense_lanes, diag_lanes, diag_runs,
-    diag_table, elementwise_entries, lanes_entry, monomial_across, monomial_entry, pair, scale,
+    diag_table, elementwise_entries, lanes_entry, monomial_across, monomial_entry, monomial_lanes,
+    monomial_lanes_entry, pair, scale,
 };
 use crate::layout::Bases;
 use crate::scalar::Real;
@@ -42,6 +43,10 @@ pub(super) trait Lanes: Copy {
     unsafe fn mul(a: Self, b: Self) -> Self;
     /// Even scalars `a - b`, odd scalars `a + b`.
     unsafe fn addsub(a: Self, b: Self) -> Self;
+    /// Bitwise `a & b` (with `b` a mask of whole elements).
+    unsafe fn and(a: Self, b: Self) -> Self;
+    /// Bitwise `a | b`.
+    unsafe fn or(a: Self, b: Self) -> Self;
     /// A permutation of the vector's 32-bit elements, as a register.
     type Idx: Copy;
     /// A permutation from its 32-bit element indices at `p` (one per 32-bit element).
@@ -119,6 +124,14 @@ impl Lanes for F64x2 {
     #[inline(always)]
     unsafe fn addsub(a: Self, b: Self) -> Self {
         unsafe { F64x2(_mm256_addsub_pd(a.0, b.0)) }
+    }
+    #[inline(always)]
+    unsafe fn and(a: Self, b: Self) -> Self {
+        unsafe { F64x2(_mm256_and_pd(a.0, b.0)) }
+    }
+    #[inline(always)]
+    unsafe fn or(a: Self, b: Self) -> Self {
+        unsafe { F64x2(_mm256_or_pd(a.0, b.0)) }
     }
     type Idx = __m256i;
     #[inline(always)]
@@ -215,6 +228,14 @@ impl Lanes for F32x4 {
     unsafe fn addsub(a: Self, b: Self) -> Self {
         unsafe { F32x4(_mm256_addsub_ps(a.0, b.0)) }
     }
+    #[inline(always)]
+    unsafe fn and(a: Self, b: Self) -> Self {
+        unsafe { F32x4(_mm256_and_ps(a.0, b.0)) }
+    }
+    #[inline(always)]
+    unsafe fn or(a: Self, b: Self) -> Self {
+        unsafe { F32x4(_mm256_or_ps(a.0, b.0)) }
+    }
     type Idx = __m256i;
     #[inline(always)]
     unsafe fn load_idx(p: *const u32) -> __m256i {
@@ -289,6 +310,14 @@ impl Lanes for F32x2 {
     unsafe fn addsub(a: Self, b: Self) -> Self {
         unsafe { F32x2(_mm_addsub_ps(a.0, b.0)) }
     }
+    #[inline(always)]
+    unsafe fn and(a: Self, b: Self) -> Self {
+        unsafe { F32x2(_mm_and_ps(a.0, b.0)) }
+    }
+    #[inline(always)]
+    unsafe fn or(a: Self, b: Self) -> Self {
+        unsafe { F32x2(_mm_or_ps(a.0, b.0)) }
+    }
     type Idx = __m128i;
     #[inline(always)]
     unsafe fn load_idx(p: *const u32) -> __m128i {
@@ -304,6 +333,8 @@ elementwise_entries!(pair_f64, scale_f64, diag_f64, runs_f64, lanes_f64, F64x2, 
 elementwise_entries!(pair_f32, scale_f32, diag_f32, runs_f32, lanes_f32, F32x4, "avx2,fma");
 lanes_entry!(lanes_dense_f64, F64x2, "avx2,fma");
 monomial_entry!(monomial_f64, F64x2, "avx2,fma");
+monomial_lanes_entry!(monomial_lanes_f64, F64x2, "avx2,fma");
+monomial_lanes_entry!(monomial_lanes_f32, F32x4, "avx2,fma");
 monomial_entry!(monomial_f32, F32x4, "avx2,fma");
 lanes_entry!(lanes_dense_f32, F32x4, "avx2,fma");
 across_entry!(across_f64, F64x2, "avx2,fma");
