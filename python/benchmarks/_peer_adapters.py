@@ -65,7 +65,7 @@ def ferroq_sims(threads: int, precisions: list[str]) -> list[Sim]:
     for prec in precisions:
         sim = ferroq.Simulator(backend="cpu", precision=prec, threads=threads)
         out.append(Sim("ferroq", prec, ferroq.__version__, prepare,
-                       lambda c, sim=sim: sim.run(c).statevector))
+                       lambda c, sim=sim: sim.statevector(c)))
     return out
 
 

@@ -78,6 +78,9 @@ PASS_ANGLE = 0.7
 TOLERANCE = {"double": 1e-9, "single": 2e-4}
 SU2_REPS = 3  # su2-full: EfficientSU2 reps (families.rs SU2_REPS); not --layers
 CIRQ_MOMENTS = 40  # cirq-random: random_circuit's n_moments
+# Longer than the spin-wait of OpenMP runtimes (libomp's default KMP_BLOCKTIME is 200 ms).
+OPENMP_SPIN_S = 0.3
+
 FAMILIES = ["ghz", "qft", "random", "qaoa-cx", "qaoa-rzz", "su2-full", "qv", "cirq-random",
             "pass-1q-low", "pass-1q-high", "pass-2q", "pass-diag"]
 
@@ -332,6 +335,10 @@ def main() -> int:
                 run = s.run
                 try:
                     obj = s.prepare(gates, n)
+                    # OpenMP peers keep their threads spinning for up to 200 ms after a
+                    # parallel region (libomp's KMP_BLOCKTIME): let them go idle, so the
+                    # next simulator does not share the cores with them.
+                    time.sleep(OPENMP_SPIN_S)
                     psi = np.asarray(run(obj)).reshape(-1)  # check run = warm-up
                 except Exception as e:
                     r.note = f"failed: {type(e).__name__}: {e}"

@@ -68,13 +68,14 @@ impl std::fmt::Debug for CpuState {
     }
 }
 
-/// Allocates `len` amplitudes set to `|0…0>`, touching pages in parallel (first touch)
+/// Allocates `len` amplitudes set by `init(i)`, touching pages in parallel (first touch)
 /// after advising huge pages, and reports allocation failure as an error instead of
 /// aborting.
-fn alloc_zero_state<T: Real>(
+fn alloc_state<T: Real>(
     exec: Exec<'_>,
     len: usize,
     num_qubits: u32,
+    init: impl Fn(usize) -> Complex<T> + Sync + Send,
 ) -> Result<Vec<Complex<T>>> {
     let mut v: Vec<Complex<T>> = Vec::new();
     v.try_reserve_exact(len).map_err(|_| Error::OutOfMemory {
@@ -88,13 +89,33 @@ fn alloc_zero_state<T: Real>(
     exec.for_ranges(len, |start, end| {
         for i in start..end {
             // SAFETY: `i < len <= capacity`, and chunks are disjoint.
-            unsafe { (*ptr.at(i)).write(Complex::default()) };
+            unsafe { (*ptr.at(i)).write(init(i)) };
         }
     });
     // SAFETY: all `len` elements were initialised above.
     unsafe { v.set_len(len) };
+    Ok(v)
+}
+
+/// `len` amplitudes set to `|0…0>` (see [`alloc_state`]).
+fn alloc_zero_state<T: Real>(
+    exec: Exec<'_>,
+    len: usize,
+    num_qubits: u32,
+) -> Result<Vec<Complex<T>>> {
+    let mut v = alloc_state(exec, len, num_qubits, |_| Complex::default())?;
     v[0] = Complex::new(T::one(), T::zero());
     Ok(v)
+}
+
+/// A copy of `src` (see [`alloc_state`]): a read-out copy of a 2^20-amplitude state on
+/// small pages takes thousands of page faults, as much time as a short circuit.
+fn copy_state<T: Real>(
+    exec: Exec<'_>,
+    src: &[Complex<T>],
+    num_qubits: u32,
+) -> Result<Vec<Complex<T>>> {
+    alloc_state(exec, src.len(), num_qubits, |i| src[i])
 }
 
 /// Asks the OS to back `buf` with transparent huge pages (2 MiB on x86-64 Linux) before
@@ -566,9 +587,10 @@ impl StatePrimitives for CpuState {
             .state_bytes(self.num_qubits)
             .unwrap_or(u128::MAX);
         ferroq_core::memory::check_host_bytes(bytes, "a copy of the state vector", None)?;
+        let (exec, n) = (self.exec(), self.num_qubits);
         Ok(match &self.amps {
-            StateVector::Single(v) => StateVector::Single(v.clone()),
-            StateVector::Double(v) => StateVector::Double(v.clone()),
+            StateVector::Single(v) => StateVector::Single(copy_state(exec, v, n)?),
+            StateVector::Double(v) => StateVector::Double(copy_state(exec, v, n)?),
         })
     }
 
