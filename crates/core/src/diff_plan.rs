@@ -27,7 +27,7 @@
 use crate::backend::Capabilities;
 use crate::circuit::{Circuit, Instruction, Operation};
 use crate::error::{Error, Result};
-use crate::fusion::{block_body, Body};
+use crate::fusion_body::{block_body, Body};
 use crate::gate::Gate;
 use crate::matrix::Matrix;
 use crate::op::Op;

@@ -41,6 +41,7 @@ pub mod density;
 pub mod diff_plan;
 pub mod error;
 mod fusion;
+mod fusion_body;
 pub mod gate;
 pub mod gradient;
 mod instruction;

@@ -4,7 +4,8 @@
 //! [`crate::sandwich`]).
 
 use crate::circuit::Condition;
-use crate::fusion::{as_permutation, controlled_permutation, Body, Item};
+use crate::fusion::Item;
+use crate::fusion_body::{as_permutation, controlled_permutation, Body};
 use crate::op::Op;
 use crate::sandwich::{find_sandwiches, is_involution};
 use crate::slots::{NoiseSlot, ParamGate};

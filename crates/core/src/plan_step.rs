@@ -5,7 +5,7 @@
 
 use crate::circuit::Condition;
 use crate::error::Result;
-use crate::fusion::block_body;
+use crate::fusion_body::block_body;
 use crate::lowered::Member;
 use crate::op::Op;
 use crate::slots::{NoiseSlot, ParamGate};

@@ -3,7 +3,7 @@
 
 use crate::channel::Channel;
 use crate::error::{Error, Result};
-use crate::fusion::Body;
+use crate::fusion_body::Body;
 use crate::gate::Gate;
 use crate::op::Op;
 use crate::param::Param;

@@ -20,6 +20,7 @@
 //! ```
 
 mod algebra;
+mod alloc;
 mod blocking;
 mod exec;
 mod expectation;
