@@ -4,6 +4,7 @@ precision (as `ferroq.backends()` lists them), against the numpy reference."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 import numpy as np
@@ -21,6 +22,16 @@ def backend_configs() -> list[tuple[str, str]]:
 
 
 CONFIGS = backend_configs()
+
+
+@pytest.fixture(autouse=True)
+def python_sigint_handler():
+    """Python's own SIGINT handler for every test, as an interactive session has it: a
+    process started in the background by a non-interactive shell inherits SIGINT ignored,
+    and the Ctrl-C tests' `_thread.interrupt_main` would then do nothing."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture(params=CONFIGS, ids=[f"{b}-{p}" for b, p in CONFIGS])
