@@ -239,6 +239,13 @@ mod tests {
         }
     }
 
+    /// Dense blocks of 2 qubits, diagonal ones of 8, permutation ones of 4.
+    const PERMUTATIONS_UP_TO_4: Limits = Limits {
+        dense: 2,
+        diagonal: 8,
+        permutation: 4,
+    };
+
     #[test]
     fn permutations_fill_their_own_limit() {
         // ry(0) cx(0,1) cx(0,2) cx(0,3) cx(0,4) cx(0,5): the first CX joins the dense
@@ -251,15 +258,7 @@ mod tests {
             permutation(&[4, 0]),
             permutation(&[5, 0]),
         ];
-        let steps = plan_blocks(
-            &items,
-            true,
-            Limits {
-                dense: 2,
-                diagonal: 8,
-                permutation: 4,
-            },
-        );
+        let steps = plan_blocks(&items, true, PERMUTATIONS_UP_TO_4);
         assert_eq!(
             steps,
             vec![
@@ -282,15 +281,7 @@ mod tests {
             permutation(&[2, 0]),
             gate(&[2], false),
         ];
-        let steps = plan_blocks(
-            &items,
-            true,
-            Limits {
-                dense: 2,
-                diagonal: 8,
-                permutation: 4,
-            },
-        );
+        let steps = plan_blocks(&items, true, PERMUTATIONS_UP_TO_4);
         assert_eq!(
             steps,
             vec![

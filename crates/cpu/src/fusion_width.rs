@@ -39,12 +39,7 @@ fn cache() -> &'static Mutex<HashMap<(Kernels, Precision), u32>> {
 /// The fusion width for `kernels` (resolved) in `precision`, measured on first use.
 pub(crate) fn measured(kernels: Kernels, precision: Precision) -> u32 {
     let key = (kernels, precision);
-    if let Some(&w) = cache()
-        .lock()
-        .ok()
-        .and_then(|c| c.get(&key).copied())
-        .as_ref()
-    {
+    if let Some(w) = cache().lock().ok().and_then(|c| c.get(&key).copied()) {
         return w;
     }
     let width = measure(kernels, precision).unwrap_or(2);

@@ -192,6 +192,12 @@ impl CpuBackend {
         self.kernels
     }
 
+    /// Widest fused block of the default compile options ([`CpuOptions::fusion_width`],
+    /// or the width measured on this machine).
+    pub fn fusion_width(&self) -> u32 {
+        self.fusion_width
+    }
+
     /// Number of worker threads.
     pub fn threads(&self) -> usize {
         self.pool.current_num_threads()

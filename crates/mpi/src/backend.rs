@@ -6,7 +6,7 @@ use crate::state::{self, MpiState};
 use crate::MpiOptions;
 use ferroq_core::memory::HARD_MAX_QUBITS;
 use ferroq_core::{Backend, Capabilities, Error, Precision, Result};
-use ferroq_cpu::CpuBackend;
+use ferroq_cpu::{CpuBackend, CpuOptions};
 use std::sync::RwLock;
 
 /// The distributed backend (see the [crate docs](crate)).
@@ -48,6 +48,13 @@ impl MpiBackend {
         }
         let global = (size as u32).trailing_zeros();
         let cpu = state::agree(CpuBackend::new(options.cpu.clone()))?;
+        // The ranks run one program in step, so they must fuse alike: a fusion width
+        // measured per rank (timing noise, different machines) is agreed, the smallest.
+        let width = comm::min_u64(u64::from(cpu.fusion_width())) as u32;
+        let cpu = state::agree(CpuBackend::new(CpuOptions {
+            fusion_width: Some(width),
+            ..options.cpu.clone()
+        }))?;
         let max_qubits = comm::min_u64(u64::from(cpu.max_qubits() + global)) as u32;
         let max_qubits = max_qubits.min(HARD_MAX_QUBITS + global).min(63);
         Ok(MpiBackend {

@@ -1,5 +1,6 @@
 //! Dense matrices with targets inside one vector: the layout and dispatch of the
-//! in-register kernel (`dense_lanes` in [`super::x86`]).
+//! in-register kernel (`dense_lanes` in [`super::bodies`]), and the split of a group's
+//! targets around one vector that it shares with the permutation kernel in registers.
 //!
 //! The across-groups kernel needs every target and control at or above the vector width
 //! (member `s` of neighbouring groups is then one contiguous vector). With a target
@@ -34,10 +35,120 @@ pub(crate) struct LaneMatrix<T> {
     dl: usize,
 }
 
+/// How a group's targets fall around one SIMD vector, for the in-register kernels (the
+/// dense one here and the permutation one in [`super::monomial`]): the *low* targets lie
+/// inside each vector (bit `q` of the slot index), the *high* ones pick one vector per
+/// member. Each is kept as (matrix index bit, qubit).
+pub(super) struct LaneSplit {
+    /// Complex numbers per vector.
+    pub(super) lanes: usize,
+    low: Vec<Target>,
+    high: Vec<Target>,
+}
+
+/// A target as (its bit in the matrix index, its qubit).
+type Target = (usize, u32);
+
+impl LaneSplit {
+    /// The split for `isa`'s widest vectors of `T`, where the in-register kernels
+    /// apply: some target below the vector width, every control at or above it, at most
+    /// [`MAX_GROUP`] members and a state of at least one vector.
+    pub(super) fn new<T: Real>(
+        isa: Isa,
+        num_qubits: u32,
+        targets: &[u32],
+        controls: &[u32],
+    ) -> Option<Self> {
+        let lanes = isa.lanes::<T>();
+        let lane_bits = lanes.trailing_zeros();
+        let (low, high): (Vec<Target>, Vec<Target>) = targets
+            .iter()
+            .copied()
+            .enumerate()
+            .partition(|&(_, q)| q < lane_bits);
+        let fits = !low.is_empty()
+            && 1usize << targets.len() <= MAX_GROUP
+            && num_qubits >= lane_bits
+            && controls.iter().all(|&c| c >= lane_bits);
+        fits.then_some(LaneSplit { lanes, low, high })
+    }
+
+    /// Vectors per group (high-target members).
+    pub(super) fn dh(&self) -> usize {
+        1 << self.high.len()
+    }
+
+    /// Low-target combinations (members inside one vector).
+    pub(super) fn dl(&self) -> usize {
+        1 << self.low.len()
+    }
+
+    /// The matrix index of high member `h` at slot `l`.
+    pub(super) fn index(&self, h: usize, l: usize) -> usize {
+        let hi = self
+            .high
+            .iter()
+            .enumerate()
+            .fold(0, |acc, (i, &(j, _))| acc | (((h >> i) & 1) << j));
+        self.low
+            .iter()
+            .fold(hi, |acc, &(j, q)| acc | (((l >> q) & 1) << j))
+    }
+
+    /// The slot mask of low-target combination `t` (its bits at the low qubits).
+    pub(super) fn mask(&self, t: usize) -> usize {
+        self.low
+            .iter()
+            .enumerate()
+            .fold(0, |acc, (i, &(_, q))| acc | (((t >> i) & 1) << q))
+    }
+
+    /// The high member of matrix index `s`.
+    pub(super) fn member(&self, s: usize) -> usize {
+        self.high
+            .iter()
+            .enumerate()
+            .fold(0, |acc, (i, &(j, _))| acc | (((s >> j) & 1) << i))
+    }
+
+    /// The combination `t` that brings matrix index `s`'s low-target bits to slot `l`
+    /// (`l ^ mask(t)` is the slot holding `s` in its vector).
+    pub(super) fn combination_to(&self, l: usize, s: usize) -> usize {
+        self.low.iter().enumerate().fold(0, |acc, (i, &(j, q))| {
+            acc | ((((l >> q) ^ (s >> j)) & 1) << i)
+        })
+    }
+
+    /// Per combination `t`, the slot permutation `l -> l ^ mask(t)` as 32-bit element
+    /// indices (2 per complex64, 4 per complex128), each followed by the same
+    /// permutation with re and im swapped where `with_swap`.
+    pub(super) fn permutations<T: Real>(&self, with_swap: bool) -> Vec<u32> {
+        let per = if T::IS_F64 { 4 } else { 2 };
+        let forms: &[bool] = if with_swap { &[false, true] } else { &[false] };
+        let mut idx = Vec::with_capacity(self.dl() * forms.len() * self.lanes * per);
+        for t in 0..self.dl() {
+            for &swapped in forms {
+                for l in 0..self.lanes {
+                    for e in 0..per {
+                        let e = if swapped { e ^ (per / 2) } else { e };
+                        idx.push(((l ^ self.mask(t)) * per + e) as u32);
+                    }
+                }
+            }
+        }
+        idx
+    }
+
+    /// The groups of the high targets and the controls: one vector per member.
+    pub(super) fn plan(&self, num_qubits: u32, controls: &[u32]) -> Plan {
+        let high: Vec<u32> = self.high.iter().map(|&(_, q)| q).collect();
+        Plan::new(num_qubits, &high, controls)
+    }
+}
+
 impl<T: Real> LaneMatrix<T> {
-    /// The layout of `m` (little-endian over `targets`) for states of `num_qubits`, if
-    /// the kernel applies: some target below the family's vector width, every control at
-    /// or above it, at most [`MAX_GROUP`] members and a state of at least one vector.
+    /// The layout of `m` (little-endian over `targets`) for states of `num_qubits`, where
+    /// the kernel applies (see [`LaneSplit::new`]).
     pub(crate) fn new(
         isa: Isa,
         num_qubits: u32,
@@ -45,46 +156,14 @@ impl<T: Real> LaneMatrix<T> {
         controls: &[u32],
         m: &[Complex<T>],
     ) -> Option<Self> {
-        let lanes = isa.lanes::<T>();
-        let lane_bits = lanes.trailing_zeros();
-        let d = 1usize << targets.len();
-        let low: Vec<(usize, u32)> = (0..targets.len())
-            .filter(|&j| targets[j] < lane_bits)
-            .map(|j| (j, targets[j]))
-            .collect();
-        if low.is_empty()
-            || d > MAX_GROUP
-            || num_qubits < lane_bits
-            || controls.iter().any(|&c| c < lane_bits)
-        {
-            return None;
-        }
-        let high: Vec<(usize, u32)> = (0..targets.len())
-            .filter(|&j| targets[j] >= lane_bits)
-            .map(|j| (j, targets[j]))
-            .collect();
-        let (dh, dl) = (1usize << high.len(), 1usize << low.len());
-        // The matrix index of high member `h` and slot `l` (whose low-target bits fill
-        // the low part of the index).
-        let index = |h: usize, l: usize| -> usize {
-            let hi = high
-                .iter()
-                .enumerate()
-                .fold(0, |acc, (i, &(j, _))| acc | (((h >> i) & 1) << j));
-            low.iter()
-                .fold(hi, |acc, &(j, t)| acc | (((l >> t) & 1) << j))
-        };
-        // The slot mask of low-target combination `t`.
-        let mask = |t: usize| -> usize {
-            low.iter()
-                .enumerate()
-                .fold(0, |acc, (i, &(_, q))| acc | (((t >> i) & 1) << q))
-        };
+        let split = LaneSplit::new::<T>(isa, num_qubits, targets, controls)?;
+        let (d, dh, dl, lanes) = (1usize << targets.len(), split.dh(), split.dl(), split.lanes);
         let mut coef = Vec::with_capacity(dh * dh * dl * 4 * lanes);
         for r in 0..dh {
             for h in 0..dh {
                 for t in 0..dl {
-                    let entry = |l: usize| m[index(r, l) * d + index(h, l ^ mask(t))];
+                    let entry =
+                        |l: usize| m[split.index(r, l) * d + split.index(h, l ^ split.mask(t))];
                     for part in [|z: Complex<T>| z.re, |z: Complex<T>| z.im] {
                         for l in 0..lanes {
                             let x = part(entry(l));
@@ -94,26 +173,11 @@ impl<T: Real> LaneMatrix<T> {
                 }
             }
         }
-        // 32-bit elements per complex number: 2 (complex64) or 4 (complex128); a swap of
-        // re and im exchanges the two halves.
-        let per = if T::IS_F64 { 4 } else { 2 };
-        let mut idx = Vec::with_capacity(dl * 2 * lanes * per);
-        for t in 0..dl {
-            for swapped in [false, true] {
-                for l in 0..lanes {
-                    for e in 0..per {
-                        let e = if swapped { e ^ (per / 2) } else { e };
-                        idx.push(((l ^ mask(t)) * per + e) as u32);
-                    }
-                }
-            }
-        }
-        let high_targets: Vec<u32> = high.iter().map(|&(_, q)| q).collect();
         Some(LaneMatrix {
             isa,
-            plan: Plan::new(num_qubits, &high_targets, controls),
+            plan: split.plan(num_qubits, controls),
             coef,
-            idx,
+            idx: split.permutations::<T>(true),
             dh,
             dl,
         })

@@ -4,6 +4,7 @@
 //! vector, times its phase where one is not 1. A pass moves memory once, with none of
 //! the `D` multiply-adds per amplitude a dense matrix of the same size costs.
 
+use super::in_lanes::LaneSplit;
 use super::Isa;
 use crate::layout::Plan;
 use crate::scalar::Real;
@@ -120,9 +121,8 @@ pub(crate) struct MonomialLanes<T> {
 }
 
 impl<T: Real> MonomialLanes<T> {
-    /// The layout, where the kernel applies: some target below the family's vector
-    /// width, no control there, at most [`MAX_GROUP`] members, a state of at least one
-    /// vector. `src[r]` is the input of output `r`, `phase[r]` its factor.
+    /// The layout, where the kernel applies (see [`LaneSplit::new`]). `src[r]` is the
+    /// input of output `r`, `phase[r]` its factor.
     pub(crate) fn new(
         isa: Isa,
         num_qubits: u32,
@@ -131,59 +131,17 @@ impl<T: Real> MonomialLanes<T> {
         src: &[usize],
         phase: Option<&[Complex<T>]>,
     ) -> Option<Self> {
-        let lanes = isa.lanes::<T>();
-        let lane_bits = lanes.trailing_zeros();
-        let low: Vec<(usize, u32)> = (0..targets.len())
-            .filter(|&j| targets[j] < lane_bits)
-            .map(|j| (j, targets[j]))
-            .collect();
-        if low.is_empty()
-            || src.len() > MAX_GROUP
-            || num_qubits < lane_bits
-            || controls.iter().any(|&c| c < lane_bits)
-        {
-            return None;
-        }
-        let high: Vec<(usize, u32)> = (0..targets.len())
-            .filter(|&j| targets[j] >= lane_bits)
-            .map(|j| (j, targets[j]))
-            .collect();
-        let dh = 1usize << high.len();
-        // Matrix index of high member `h` and slot `l`; and back: a matrix index's high
-        // member and its low-target bits as slot bits.
-        let index = |h: usize, l: usize| -> usize {
-            let hi = high
-                .iter()
-                .enumerate()
-                .fold(0, |acc, (i, &(j, _))| acc | (((h >> i) & 1) << j));
-            low.iter()
-                .fold(hi, |acc, &(j, q)| acc | (((l >> q) & 1) << j))
-        };
-        let member = |s: usize| -> usize {
-            high.iter()
-                .enumerate()
-                .fold(0, |acc, (i, &(j, _))| acc | (((s >> j) & 1) << i))
-        };
-        let slot_bits = |s: usize| -> usize {
-            low.iter()
-                .fold(0, |acc, &(j, q)| acc | (((s >> j) & 1) << q))
-        };
-        let low_mask = low.iter().fold(0usize, |acc, &(_, q)| acc | 1 << q);
-        // The low-target combination whose slot mask is `x`.
-        let combination = |x: usize| -> usize {
-            low.iter()
-                .enumerate()
-                .fold(0, |acc, (i, &(_, q))| acc | (((x >> q) & 1) << i))
-        };
-        let per = if T::IS_F64 { 4 } else { 2 };
+        let split = LaneSplit::new::<T>(isa, num_qubits, targets, controls)?;
+        let (dh, lanes) = (split.dh(), split.lanes);
         let mut terms = Vec::new();
         let mut starts = vec![0];
         let mut masks = Vec::new();
         for r in 0..dh {
+            // The terms of output vector `r`, each with the slots it supplies.
             let mut mine: Vec<((usize, usize), Vec<bool>)> = Vec::new();
             for l in 0..lanes {
-                let s = src[index(r, l)];
-                let key = (member(s), combination((l & low_mask) ^ slot_bits(s)));
+                let s = src[split.index(r, l)];
+                let key = (split.member(s), split.combination_to(l, s));
                 match mine.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, keep)) => keep[l] = true,
                     None => {
@@ -201,39 +159,25 @@ impl<T: Real> MonomialLanes<T> {
             }
             starts.push(terms.len());
         }
-        let dl = 1usize << low.len();
-        let mut idx = Vec::with_capacity(dl * lanes * per);
-        for t in 0..dl {
-            let x = low
-                .iter()
-                .enumerate()
-                .fold(0, |acc, (i, &(_, q))| acc | (((t >> i) & 1) << q));
-            for l in 0..lanes {
-                for e in 0..per {
-                    idx.push(((l ^ x) * per + e) as u32);
-                }
-            }
-        }
         let phase = phase.map(|f| {
             let mut v = Vec::with_capacity(dh * 4 * lanes);
             for r in 0..dh {
                 for part in [|z: Complex<T>| z.re, |z: Complex<T>| z.im] {
                     for l in 0..lanes {
-                        let x = part(f[index(r, l)]);
+                        let x = part(f[split.index(r, l)]);
                         v.extend([x, x]);
                     }
                 }
             }
             v
         });
-        let high_targets: Vec<u32> = high.iter().map(|&(_, q)| q).collect();
         Some(MonomialLanes {
             isa,
-            plan: Plan::new(num_qubits, &high_targets, controls),
+            plan: split.plan(num_qubits, controls),
             terms,
             starts,
             masks,
-            idx,
+            idx: split.permutations::<T>(false),
             phase,
         })
     }
